@@ -1,0 +1,297 @@
+"""Load and validate kitgen.toml and campaign.toml into frozen dataclasses.
+
+Validation collects every problem in a file before reporting, so a person fixes
+them all in one pass instead of one per build.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from kitgen.errors import ContentError
+from kitgen.paths import display_path, is_inside, read_text, slugify
+from kitgen.platforms import SLOT_KINDS, Platform
+
+SITE_FILE = "kitgen.toml"
+CAMPAIGN_FILE = "campaign.toml"
+CAMPAIGNS_DIR = "campaigns"
+FITS = ("cover", "contain")
+_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+
+
+@dataclass(frozen=True)
+class SiteConfig:
+    title: str = "Campaign kit"
+    organisation: str = ""
+    theme: str = "default"
+    base_url: str = ""
+    language: str = "en"
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class Artwork:
+    file: str  # as written in campaign.toml, relative to the campaign folder
+    path: Path
+    slots: tuple[str, ...]
+    alt: str
+    focus: tuple[float, float] = (0.5, 0.5)
+    fit: str = "cover"
+    background: str = "#ffffff"  # flattening colour for transparency and `contain` padding
+
+
+@dataclass(frozen=True)
+class Campaign:
+    slug: str
+    folder: Path
+    title: str
+    summary: str = ""
+    starts: dt.date | None = None
+    ends: dt.date | None = None
+    platforms: tuple[str, ...] = ()
+    artwork: tuple[Artwork, ...] = ()
+    notice_md: str = ""
+    terms_md: str = ""
+
+    def status(self, today: dt.date) -> str:
+        """Return `upcoming`, `current` or `ended` for the given day."""
+        if self.starts and today < self.starts:
+            return "upcoming"
+        if self.ends and today > self.ends:
+            return "ended"
+        return "current"
+
+
+@dataclass
+class _Problems:
+    """Every problem found in one file, reported together."""
+
+    label: str
+    items: list[str] = field(default_factory=list)
+
+    def add(self, what: str, where: str = "") -> None:
+        self.items.append(f"{self.label}: {what}" + (f" ({where})" if where else ""))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ContentError(self.items)
+
+
+def _load_toml(path: Path, root: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(read_text(path, root))
+    except tomllib.TOMLDecodeError as exc:
+        raise ContentError([f"{display_path(path, root)}: invalid TOML: {exc}"]) from None
+
+
+def _suggest(word: str, choices: Sequence[str]) -> str:
+    close = difflib.get_close_matches(word, choices, n=1)
+    return f"; did you mean {close[0]!r}?" if close else ""
+
+
+def _check_keys(
+    table: Mapping[str, Any], allowed: Sequence[str], problems: _Problems, where: str = ""
+) -> None:
+    for key in table:
+        if key not in allowed:
+            place = f"{where}.{key}" if where else key
+            problems.add(f"unknown key {key!r}{_suggest(key, allowed)}", place)
+
+
+def _text(table: Mapping[str, Any], key: str, problems: _Problems, where: str) -> str:
+    value = table.get(key, "")
+    if not isinstance(value, str):
+        problems.add("expected a string", where)
+        return ""
+    return value
+
+
+def load_site(root: Path) -> SiteConfig:
+    """Load the optional kitgen.toml at the workspace root."""
+    path = root / SITE_FILE
+    if not path.is_file():
+        return SiteConfig()
+    raw = _load_toml(path, root)
+    problems = _Problems(display_path(path, root))
+    names = list(SiteConfig.__dataclass_fields__)
+    _check_keys(raw, names, problems)
+    values = {k: _text(raw, k, problems, k) for k in names if k in raw}
+    if "theme" in values and values["theme"] and slugify(values["theme"]) != values["theme"]:
+        problems.add("expected a theme folder name like 'brand'", "theme")
+    problems.raise_if_any()
+    return SiteConfig(**values)
+
+
+def discover_campaigns(root: Path) -> list[str]:
+    """Return the campaign folder names under campaigns/, sorted."""
+    folder = root / CAMPAIGNS_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(
+        p.name
+        for p in folder.iterdir()
+        if p.is_dir() and not p.name.startswith((".", "_")) and (p / CAMPAIGN_FILE).is_file()
+    )
+
+
+def load_campaign(root: Path, name: str, platforms: Mapping[str, Platform]) -> Campaign:
+    """Load and validate campaigns/<name>/campaign.toml and its optional Markdown files."""
+    folder = root / CAMPAIGNS_DIR / name
+    path = folder / CAMPAIGN_FILE
+    label = display_path(path, root)
+    if not path.is_file():
+        raise ContentError([f"{label}: not found — create it with `kitgen new {name}`"])
+    raw = _load_toml(path, root)
+    problems = _Problems(label)
+
+    slug = slugify(name)
+    if not slug:
+        problems.add("the folder name has no letters or digits to make a web address from")
+
+    allowed = ("title", "summary", "starts", "ends", "platforms", "artwork")
+    _check_keys(raw, allowed, problems)
+    if "title" not in raw:
+        problems.add("missing required key 'title'")
+    title = _text(raw, "title", problems, "title").strip()
+    if "title" in raw and not title and isinstance(raw["title"], str):
+        problems.add("must not be empty", "title")
+    summary = _text(raw, "summary", problems, "summary")
+    starts = _date(raw, "starts", problems)
+    ends = _date(raw, "ends", problems)
+    if starts and ends and ends < starts:
+        problems.add(f"ends ({ends}) is before starts ({starts})", "ends")
+    chosen = _platform_ids(raw, platforms, problems)
+    artwork = _artworks(raw, folder, problems)
+
+    problems.raise_if_any()
+    return Campaign(
+        slug=slug,
+        folder=folder,
+        title=title,
+        summary=summary,
+        starts=starts,
+        ends=ends,
+        platforms=chosen,
+        artwork=artwork,
+        notice_md=_optional_text(folder / "notice.md", root),
+        terms_md=_optional_text(folder / "terms.md", root),
+    )
+
+
+def _optional_text(path: Path, root: Path) -> str:
+    return read_text(path, root) if path.is_file() else ""
+
+
+def _date(raw: Mapping[str, Any], key: str, problems: _Problems) -> dt.date | None:
+    value = raw.get(key)
+    if value is None:
+        return None
+    # A TOML datetime is a date subclass too; the kit only ever means whole days.
+    if isinstance(value, dt.datetime) or not isinstance(value, dt.date):
+        problems.add("expected a date like 2026-03-01 (no quotes, no time)", key)
+        return None
+    return value
+
+
+def _platform_ids(
+    raw: Mapping[str, Any], platforms: Mapping[str, Platform], problems: _Problems
+) -> tuple[str, ...]:
+    value = raw.get("platforms")
+    if value is None:
+        return tuple(platforms)
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        problems.add('expected a list of platform ids like ["linkedin", "zoom"]', "platforms")
+        return ()
+    known = list(platforms)
+    for i, pid in enumerate(value):
+        if pid not in platforms:
+            problems.add(
+                f"unknown platform {pid!r}{_suggest(pid, known)} (`kitgen platforms` lists them)",
+                f"platforms[{i}]",
+            )
+    return tuple(dict.fromkeys(p for p in value if p in platforms))
+
+
+def _artworks(raw: Mapping[str, Any], folder: Path, problems: _Problems) -> tuple[Artwork, ...]:
+    value = raw.get("artwork", [])
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.add("expected [[artwork]] tables", "artwork")
+        return ()
+    found = (_artwork(table, f"artwork[{i}]", folder, problems) for i, table in enumerate(value))
+    return tuple(a for a in found if a is not None)
+
+
+def _artwork(
+    table: Mapping[str, Any], where: str, folder: Path, problems: _Problems
+) -> Artwork | None:
+    before = len(problems.items)
+    allowed = ("file", "slots", "alt", "focus", "fit", "background")
+    _check_keys(table, allowed, problems, where)
+    for key in ("file", "slots", "alt"):
+        if key not in table:
+            problems.add(f"missing required key {key!r}", where)
+    file = _text(table, "file", problems, f"{where}.file")
+    alt = _text(table, "alt", problems, f"{where}.alt").strip()
+    if "alt" in table and not alt and isinstance(table["alt"], str):
+        problems.add("must describe the image for people who cannot see it", f"{where}.alt")
+    path = _artwork_path(file, folder, problems, f"{where}.file") if file else None
+    slots = _slots(table.get("slots", []), problems, f"{where}.slots")
+    focus = _focus(table.get("focus", [0.5, 0.5]), problems, f"{where}.focus")
+    fit = _text(table, "fit", problems, f"{where}.fit") or "cover"
+    if fit not in FITS:
+        problems.add(f"expected one of {', '.join(FITS)}", f"{where}.fit")
+    background = _text(table, "background", problems, f"{where}.background") or "#ffffff"
+    if not _COLOUR.match(background):
+        problems.add('expected a colour like "#ffffff"', f"{where}.background")
+    if len(problems.items) > before or path is None:
+        return None
+    return Artwork(file, path, slots, alt, focus, fit, background.lower())
+
+
+def _artwork_path(file: str, folder: Path, problems: _Problems, where: str) -> Path | None:
+    relative = Path(file)
+    if relative.is_absolute() or ".." in relative.parts:
+        problems.add(f"{file!r} must be a path inside the campaign folder", where)
+        return None
+    path = folder / relative
+    if not is_inside(path, folder):
+        problems.add(f"{file!r} leads outside the campaign folder (symlink?)", where)
+        return None
+    if not path.is_file():
+        problems.add(f"file {file!r} not found", where)
+        return None
+    return path
+
+
+def _slots(value: Any, problems: _Problems, where: str) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        problems.add(f"expected a non-empty list of slot kinds ({', '.join(SLOT_KINDS)})", where)
+        return ()
+    for i, kind in enumerate(value):
+        if kind not in SLOT_KINDS:
+            problems.add(
+                f"unknown slot {kind!r}{_suggest(kind, SLOT_KINDS)};"
+                f" choose from {', '.join(SLOT_KINDS)}",
+                f"{where}[{i}]",
+            )
+    return tuple(dict.fromkeys(value))
+
+
+def _focus(value: Any, problems: _Problems, where: str) -> tuple[float, float]:
+    ok = (
+        isinstance(value, list)
+        and len(value) == 2
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        and all(0 <= v <= 1 for v in value)
+    )
+    if not ok:
+        problems.add("expected two numbers between 0 and 1, like [0.5, 0.4]", where)
+        return (0.5, 0.5)
+    return (float(value[0]), float(value[1]))

@@ -1,0 +1,373 @@
+"""Make exact-size images: pure geometry first, then one thin Pillow step per source.
+
+The Pillow step works in the source's raw orientation and colour space and
+only transposes and colour-converts the small results: both are far cheaper
+on a 1584×396 banner than on a 6000-pixel photo.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from PIL import Image, ImageCms
+
+Box = tuple[float, float, float, float]
+
+# Bump whenever a change to this module changes output bytes: it is part of every cache key.
+PIPELINE_VERSION = "1"
+JPEG_MAX_QUALITY = 90
+JPEG_MIN_QUALITY = 30
+# A circle crop keeps the focal point within this radius of the centre (fraction of the side).
+CIRCLE_SAFE_RADIUS = 0.3
+# How far an image may be enlarged before it is reported: beyond this it looks soft.
+UPSCALE_WARN_FACTOR = 1.25
+
+_TRANSPOSE = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT,
+    3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM,
+    5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270,
+    7: Image.Transpose.TRANSVERSE,
+    8: Image.Transpose.ROTATE_90,
+}
+ALPHA_MODES = ("RGBA", "LA", "PA", "RGBa", "La")
+
+
+# --- pure geometry -------------------------------------------------------
+
+
+def oriented_size(width: int, height: int, orientation: int) -> tuple[int, int]:
+    """Return the upright size of a raw image with this EXIF orientation."""
+    return (height, width) if orientation in (5, 6, 7, 8) else (width, height)
+
+
+def cover_box(
+    src_w: float, src_h: float, dst_w: int, dst_h: int, focus: tuple[float, float]
+) -> Box:
+    """Return the largest box of the target's aspect, centred on focus, inside the source."""
+    scale = min(src_w / dst_w, src_h / dst_h)
+    box_w, box_h = dst_w * scale, dst_h * scale
+    return _place(src_w, src_h, box_w, box_h, focus)
+
+
+def _place(
+    src_w: float, src_h: float, box_w: float, box_h: float, focus: tuple[float, float]
+) -> Box:
+    left = min(max(focus[0] * src_w - box_w / 2, 0.0), src_w - box_w)
+    top = min(max(focus[1] * src_h - box_h / 2, 0.0), src_h - box_h)
+    return (left, top, left + box_w, top + box_h)
+
+
+def circle_box(
+    src_w: float, src_h: float, dst_w: int, dst_h: int, focus: tuple[float, float]
+) -> Box:
+    """Return a cover box that keeps the focal point inside the visible circle.
+
+    A plain cover crop is clamped at the source's edges, which can push an
+    off-centre focal point out of a circular mask; zoom in just far enough.
+    """
+    box = cover_box(src_w, src_h, dst_w, dst_h, focus)
+    for step in range(20):
+        zoom = 1 - step * 0.04
+        w, h = (box[2] - box[0]) * zoom, (box[3] - box[1]) * zoom
+        candidate = _place(src_w, src_h, w, h, focus)
+        if focus_offset(candidate, src_w, src_h, focus) <= CIRCLE_SAFE_RADIUS:
+            return candidate
+    return candidate
+
+
+def focus_offset(box: Box, src_w: float, src_h: float, focus: tuple[float, float]) -> float:
+    """Return how far the focal point lands from the output's centre, as a fraction of its side."""
+    fx = (focus[0] * src_w - box[0]) / (box[2] - box[0])
+    fy = (focus[1] * src_h - box[1]) / (box[3] - box[1])
+    return math.hypot(fx - 0.5, fy - 0.5)
+
+
+def contain_size(src_w: float, src_h: float, dst_w: int, dst_h: int) -> tuple[int, int]:
+    """Return the size the whole source takes when fitted inside the target."""
+    scale = min(dst_w / src_w, dst_h / src_h)
+    return max(1, round(src_w * scale)), max(1, round(src_h * scale))
+
+
+def upscale_factor(box: Box, dst_w: int) -> float:
+    """Return how much the box is enlarged to fill the target (below 1: reduced)."""
+    return dst_w / (box[2] - box[0])
+
+
+def raw_point(
+    x: float, y: float, orientation: int, raw_w: float, raw_h: float
+) -> tuple[float, float]:
+    """Map a point of the upright image to the raw (stored) image it was transposed from."""
+    match orientation:
+        case 2:
+            return raw_w - x, y
+        case 3:
+            return raw_w - x, raw_h - y
+        case 4:
+            return x, raw_h - y
+        case 5:
+            return y, x
+        case 6:
+            return y, raw_h - x
+        case 7:
+            return raw_w - y, raw_h - x
+        case 8:
+            return raw_w - y, x
+    return x, y
+
+
+def raw_box(box: Box, orientation: int, raw_w: float, raw_h: float) -> Box:
+    """Map a box in upright coordinates back to the raw (stored) image's coordinates."""
+    ax, ay = raw_point(box[0], box[1], orientation, raw_w, raw_h)
+    bx, by = raw_point(box[2], box[3], orientation, raw_w, raw_h)
+    return (min(ax, bx), min(ay, by), max(ax, bx), max(ay, by))
+
+
+def scale_box(box: Box, scale: tuple[float, float], limit: tuple[int, int]) -> Box:
+    """Scale a box to a reduced (drafted) image and keep it inside that image's bounds."""
+    sx, sy = scale
+    return (
+        max(0.0, box[0] * sx),
+        max(0.0, box[1] * sy),
+        min(float(limit[0]), box[2] * sx),
+        min(float(limit[1]), box[3] * sy),
+    )
+
+
+def draft_request(raw_w: int, raw_h: int, shrink: float) -> tuple[int, int] | None:
+    """Return the size to ask JPEG draft mode for, or None when no shrink is possible."""
+    if shrink < 2:
+        return None
+    return math.ceil(raw_w / shrink), math.ceil(raw_h / shrink)
+
+
+# --- the Pillow step -----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RenderSpec:
+    """One output to make from a source; box is in upright source pixels."""
+
+    width: int
+    height: int
+    box: Box
+    fit: str  # cover | contain
+    background: str
+    keep_alpha: bool
+    format: str  # JPEG | PNG
+    max_bytes: int
+    target: str  # file to write
+
+
+class ImageProblem(Exception):
+    """An image that cannot be made as asked; the message says what to do."""
+
+
+def render_source(path: str, specs: Sequence[RenderSpec]) -> list[int]:
+    """Decode one source once, write every spec's file, and return their sizes in bytes."""
+    with Image.open(path) as img:
+        orientation = _orientation(img)
+        raw_w, raw_h = img.size
+        up_w, up_h = oriented_size(raw_w, raw_h, orientation)
+        shrink = min(_shrink(spec, up_w, up_h) for spec in specs)
+        request = draft_request(raw_w, raw_h, shrink)
+        if img.format == "JPEG" and request:
+            img.draft(img.mode, request)
+        icc = img.info.get("icc_profile")
+        base = _resizable(img)
+    scale = (base.width / raw_w, base.height / raw_h)
+    sizes = []
+    for spec in specs:
+        out = _render_one(base, spec, orientation, scale, (raw_w, raw_h), (up_w, up_h))
+        out = _to_srgb(out, icc)
+        out = _finish_alpha(out, spec)
+        data = encode(out, spec.format, spec.max_bytes)
+        _write_atomically(Path(spec.target), data)
+        sizes.append(len(data))
+    return sizes
+
+
+def _orientation(img: Image.Image) -> int:
+    value = img.getexif().get(0x0112, 1)
+    return value if value in _TRANSPOSE or value == 1 else 1
+
+
+def _shrink(spec: RenderSpec, up_w: int, up_h: int) -> float:
+    if spec.fit == "contain":
+        return min(up_w / spec.width, up_h / spec.height)
+    return (spec.box[2] - spec.box[0]) / spec.width
+
+
+def _resizable(img: Image.Image) -> Image.Image:
+    """Bring any source mode to one that resizes correctly, keeping its colour space."""
+    if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
+        # 16-bit greyscale: scale to 8 bits instead of clipping at 255.
+        return img.point(lambda v: v / 257).convert("L")
+    if img.mode == "P" or img.mode == "PA":
+        return img.convert("RGBA")
+    if img.mode == "1":
+        return img.convert("L")
+    if img.mode in ("RGB", "RGBA", "L", "LA", "CMYK"):
+        img.load()
+        return img
+    return img.convert("RGBA" if img.mode in ALPHA_MODES else "RGB")
+
+
+def _render_one(
+    base: Image.Image,
+    spec: RenderSpec,
+    orientation: int,
+    scale: tuple[float, float],
+    raw: tuple[int, int],
+    upright: tuple[int, int],
+) -> Image.Image:
+    swap = orientation in (5, 6, 7, 8)
+    if spec.fit == "contain":
+        w, h = contain_size(upright[0], upright[1], spec.width, spec.height)
+        box: Box = (0.0, 0.0, float(upright[0]), float(upright[1]))
+    else:
+        w, h, box = spec.width, spec.height, spec.box
+    rb = scale_box(raw_box(box, orientation, raw[0], raw[1]), scale, base.size)
+    size = (h, w) if swap else (w, h)
+    resized = _resize(base, size, rb)
+    if orientation != 1:
+        resized = resized.transpose(_TRANSPOSE[orientation])
+    if spec.fit == "contain":
+        resized = _pad(resized, spec)
+    return resized
+
+
+def _resize(img: Image.Image, size: tuple[int, int], box: Box) -> Image.Image:
+    # Premultiply alpha so transparent pixels' colours do not bleed into the edges.
+    if img.mode == "RGBA":
+        return img.convert("RGBa").resize(size, Image.Resampling.LANCZOS, box=box).convert("RGBA")
+    if img.mode == "LA":
+        return img.convert("La").resize(size, Image.Resampling.LANCZOS, box=box).convert("LA")
+    return img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
+
+
+def _pad(img: Image.Image, spec: RenderSpec) -> Image.Image:
+    mode = "RGBA" if img.mode in ALPHA_MODES else img.mode
+    fill = _colour(spec.background, mode, transparent=spec.keep_alpha)
+    canvas = Image.new(mode, (spec.width, spec.height), fill)
+    offset = ((spec.width - img.width) // 2, (spec.height - img.height) // 2)
+    canvas.paste(img.convert(mode), offset)
+    return canvas
+
+
+def _colour(hex_colour: str, mode: str, transparent: bool = False) -> tuple[int, ...] | int:
+    r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
+    if mode == "RGBA":
+        return (r, g, b, 0 if transparent else 255)
+    if mode == "LA":
+        return ((r * 299 + g * 587 + b * 114) // 1000, 0 if transparent else 255)
+    if mode == "L":
+        return (r * 299 + g * 587 + b * 114) // 1000
+    if mode == "CMYK":
+        k = 255 - max(r, g, b)
+        return (255 - r - k, 255 - g - k, 255 - b - k, k) if k < 255 else (0, 0, 0, 255)
+    return (r, g, b)
+
+
+_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
+
+
+def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
+    """Convert to sRGB (RGB or RGBA) through the embedded ICC profile when there is one."""
+    alpha = img.getchannel("A") if img.mode in ("RGBA", "LA") else None
+    colour = img.convert({"RGBA": "RGB", "LA": "L"}.get(img.mode, img.mode))
+    if icc:
+        try:
+            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            colour = (
+                ImageCms.profileToProfile(
+                    colour,
+                    source,
+                    _SRGB,
+                    renderingIntent=ImageCms.Intent.PERCEPTUAL,
+                    outputMode="RGB",
+                )
+                or colour
+            )
+        except (ImageCms.PyCMSError, OSError):
+            colour = colour.convert("RGB")  # a broken profile: fall back to the numbers as sRGB
+    colour = colour.convert("RGB")
+    if alpha is not None:
+        colour.putalpha(alpha)
+    return colour
+
+
+def _finish_alpha(img: Image.Image, spec: RenderSpec) -> Image.Image:
+    if img.mode != "RGBA":
+        return img
+    if spec.keep_alpha and spec.format == "PNG":
+        return img
+    canvas = Image.new("RGB", img.size, _colour(spec.background, "RGB"))
+    canvas.paste(img, mask=img.getchannel("A"))
+    return canvas
+
+
+def encode(img: Image.Image, fmt: str, max_bytes: int) -> bytes:
+    """Encode without metadata at the best quality that stays within max_bytes."""
+    if fmt == "PNG":
+        return _encode_png(img, max_bytes)
+    return _encode_jpeg(img.convert("RGB"), max_bytes)
+
+
+def _jpeg(img: Image.Image, quality: int) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality, optimize=True, progressive=True)
+    return buf.getvalue()
+
+
+def _encode_jpeg(img: Image.Image, max_bytes: int) -> bytes:
+    best = _jpeg(img, JPEG_MAX_QUALITY)
+    if len(best) <= max_bytes:
+        return best
+    # Bisection finds the highest quality that fits, not merely the first.
+    lo, hi, found = JPEG_MIN_QUALITY, JPEG_MAX_QUALITY - 1, None
+    while lo <= hi:
+        mid = (lo + hi) // 2
+        data = _jpeg(img, mid)
+        if len(data) <= max_bytes:
+            found, lo = data, mid + 1
+        else:
+            hi = mid - 1
+    if found is None:
+        raise ImageProblem(
+            f"cannot fit {img.width}×{img.height} into {max_bytes} bytes even at JPEG quality"
+            f" {JPEG_MIN_QUALITY} — simplify the artwork"
+        )
+    return found
+
+
+def _png(img: Image.Image, **options: object) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "PNG", **options)
+    return buf.getvalue()
+
+
+def _encode_png(img: Image.Image, max_bytes: int) -> bytes:
+    data = _png(img, compress_level=6)
+    if len(data) <= max_bytes:
+        return data
+    # Fewer colours before failing: logos and frames survive a 256-colour palette well.
+    data = _png(img.quantize(256, method=Image.Quantize.FASTOCTREE), optimize=True)
+    if len(data) <= max_bytes:
+        return data
+    raise ImageProblem(
+        f"cannot fit {img.width}×{img.height} PNG into {max_bytes} bytes — use fewer colours"
+    )
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)

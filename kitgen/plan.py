@@ -1,0 +1,252 @@
+"""Plan every output of a build in memory before anything is written.
+
+The manifest, the cache keys, the zip contents and the pages all fall out of
+this plan, so they cannot disagree with each other.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+
+from PIL import Image, UnidentifiedImageError
+
+from kitgen import imaging
+from kitgen.config import Artwork, Campaign
+from kitgen.errors import ContentError
+from kitgen.paths import display_path, slugify
+from kitgen.platforms import FRAME_SOURCE_SLOT, Platform, Slot
+
+log = logging.getLogger("kitgen")
+
+# Formats Pillow reads that an artwork may be in; everything else gets an export hint.
+READABLE = {
+    "JPEG": "JPEG",
+    "MPO": "JPEG",
+    "PNG": "PNG",
+    "WEBP": "WebP",
+    "TIFF": "TIFF",
+    "GIF": "GIF",
+}
+EXTENSIONS = {
+    "JPEG": (".jpg", ".jpeg", ".jpe"),
+    "PNG": (".png",),
+    "WebP": (".webp",),
+    "TIFF": (".tif", ".tiff"),
+    "GIF": (".gif",),
+}
+MEDIA_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+# Refuse before decoding: 100 megapixels is a 10000×10000 poster, far above any preset.
+MAX_SOURCE_PIXELS = 100_000_000
+
+
+@dataclass(frozen=True)
+class Source:
+    path: Path
+    label: str  # as a person names it: campaigns/<slug>/artwork/hero.jpg
+    sha256: str
+    format: str
+    width: int  # upright, after EXIF orientation
+    height: int
+    has_alpha: bool
+
+
+@dataclass(frozen=True)
+class Asset:
+    """One downloadable image: where it goes, what it is, and how to make it."""
+
+    path: str  # relative to the output root
+    campaign: str
+    platform: str
+    slot: str
+    width: int
+    height: int
+    media_type: str
+    source: Source
+    artwork: Artwork
+    spec: imaging.RenderSpec
+    key: str  # cache key: source bytes + every setting + pipeline version
+    upscale: float
+
+
+@dataclass(frozen=True)
+class CampaignPlan:
+    campaign: Campaign
+    assets: tuple[Asset, ...]
+
+    @property
+    def zip_path(self) -> str:
+        return f"{self.campaign.slug}/{self.campaign.slug}.zip"
+
+
+def inspect_source(path: Path, root: Path) -> Source:
+    """Read an artwork's header (not its pixels) and hash its bytes."""
+    label = display_path(path, root)
+    data = path.read_bytes()
+    if not data:
+        raise ContentError([f"{label}: the file is empty — export the artwork again"])
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            img = Image.open(path)
+    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ContentError([_unreadable(label, path)]) from None
+    with img:
+        kind = READABLE.get(img.format or "")
+        if kind is None:
+            raise ContentError(
+                [f"{label}: {img.format} images are not supported — export as PNG or JPEG"]
+            )
+        if img.width * img.height > MAX_SOURCE_PIXELS:
+            raise ContentError(
+                [
+                    f"{label}: {img.width}×{img.height} pixels is over the limit of"
+                    f" {MAX_SOURCE_PIXELS:,} — export it smaller"
+                ]
+            )
+        if path.suffix.lower() not in EXTENSIONS[kind]:
+            log.warning("%s: the file is %s data despite its name; read as %s", label, kind, kind)
+        frames = getattr(img, "n_frames", 1)
+        if frames > 1:
+            log.warning("%s: has %d frames; only the first is used", label, frames)
+        width, height = imaging.oriented_size(img.width, img.height, _orientation(img))
+        has_alpha = img.mode in imaging.ALPHA_MODES or "transparency" in img.info
+        return Source(path, label, hashlib.sha256(data).hexdigest(), kind, width, height, has_alpha)
+
+
+def _orientation(img: Image.Image) -> int:
+    value = img.getexif().get(0x0112, 1)
+    return value if isinstance(value, int) and 1 <= value <= 8 else 1
+
+
+def _unreadable(label: str, path: Path) -> str:
+    head = path.read_bytes()[:64]
+    hints = {
+        b"%PDF": "PDF",
+        b"<svg": "SVG",
+        b"<?xm": "SVG",
+        b"8BPS": "Photoshop",
+    }
+    for magic, name in hints.items():
+        if head.startswith(magic):
+            return f"{label}: {name} files are not supported — export it as PNG or JPEG"
+    if b"ftypheic" in head or b"ftypheix" in head or b"ftypmif1" in head:
+        return f"{label}: HEIC files are not supported — export it as JPEG"
+    return (
+        f"{label}: not a readable image (corrupt, truncated or not an image)"
+        " — export it again as PNG or JPEG"
+    )
+
+
+def plan_campaign(
+    campaign: Campaign,
+    platforms: Mapping[str, Platform],
+    sources: Mapping[Path, Source],
+) -> CampaignPlan:
+    """Return every asset of a campaign: each artwork × each matching slot of each platform."""
+    assets: list[Asset] = []
+    for platform_id in campaign.platforms:
+        platform = platforms[platform_id]
+        for artwork in campaign.artwork:
+            for kind in artwork.slots:
+                slot = platform.slot(FRAME_SOURCE_SLOT if kind == "frame" else kind)
+                if slot is None:
+                    continue
+                assets.append(
+                    _asset(campaign, platform, slot, kind, artwork, sources[artwork.path])
+                )
+    _refuse_collisions(campaign, assets)
+    return CampaignPlan(campaign, tuple(assets))
+
+
+def _asset(
+    campaign: Campaign, platform: Platform, slot: Slot, kind: str, artwork: Artwork, source: Source
+) -> Asset:
+    keep_alpha = kind == "frame" or (source.has_alpha and "png" in slot.formats)
+    fmt = "PNG" if keep_alpha else "JPEG"
+    media_type, ext = MEDIA_TYPES[fmt]
+    box = _box(source, slot, artwork)
+    stem = slugify(PurePosixPath(artwork.file).stem) or "artwork"
+    name = f"{stem}-{kind}-{slot.width}x{slot.height}.{ext}"
+    spec = imaging.RenderSpec(
+        width=slot.width,
+        height=slot.height,
+        box=box,
+        fit=artwork.fit,
+        background=artwork.background,
+        keep_alpha=keep_alpha,
+        format=fmt,
+        max_bytes=slot.max_bytes,
+        target="",
+    )
+    upscale = (
+        slot.width / imaging.contain_size(source.width, source.height, slot.width, slot.height)[0]
+        if artwork.fit == "contain"
+        else imaging.upscale_factor(box, slot.width)
+    )
+    return Asset(
+        path=f"{campaign.slug}/{platform.id}/{name}",
+        campaign=campaign.slug,
+        platform=platform.id,
+        slot=kind,
+        width=slot.width,
+        height=slot.height,
+        media_type=media_type,
+        source=source,
+        artwork=artwork,
+        spec=spec,
+        key=cache_key(source, spec),
+        upscale=upscale,
+    )
+
+
+def _box(source: Source, slot: Slot, artwork: Artwork) -> imaging.Box:
+    geometry = imaging.circle_box if slot.shape == "circle" else imaging.cover_box
+    return geometry(source.width, source.height, slot.width, slot.height, artwork.focus)
+
+
+def cache_key(source: Source, spec: imaging.RenderSpec) -> str:
+    """Return a key that changes whenever anything that shapes the output bytes changes."""
+    settings = {
+        "pipeline": imaging.PIPELINE_VERSION,
+        "source": source.sha256,
+        "size": [spec.width, spec.height],
+        "box": [round(v, 3) for v in spec.box],
+        "fit": spec.fit,
+        "background": spec.background,
+        "keep_alpha": spec.keep_alpha,
+        "format": spec.format,
+        "max_bytes": spec.max_bytes,
+    }
+    return hashlib.sha256(json.dumps(settings, sort_keys=True).encode()).hexdigest()
+
+
+def _refuse_collisions(campaign: Campaign, assets: Sequence[Asset]) -> None:
+    seen: dict[str, Asset] = {}
+    problems = []
+    for asset in assets:
+        other = seen.setdefault(asset.path, asset)
+        if other is not asset:
+            problems.append(
+                f"{display_path(campaign.folder, campaign.folder.parent.parent)}/campaign.toml:"
+                f" {other.artwork.file!r} and {asset.artwork.file!r} would both produce"
+                f" {asset.path} — rename one of them"
+            )
+    if problems:
+        raise ContentError(sorted(set(problems)))
+
+
+def upscale_warnings(plans: Sequence[CampaignPlan]) -> list[str]:
+    """Name each asset that is enlarged beyond the warning factor."""
+    return [
+        f"{a.source.label}: enlarged {a.upscale:.1f}× for {a.platform} {a.slot}"
+        f" ({a.width}×{a.height}) — it may look soft; supply a larger original"
+        for plan in plans
+        for a in plan.assets
+        if a.upscale > imaging.UPSCALE_WARN_FACTOR
+    ]
