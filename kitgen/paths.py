@@ -6,7 +6,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from kitgen.errors import KitgenError
+from kitgen.errors import ContentError
 
 _UNSAFE = re.compile(r"[^a-z0-9]+")
 
@@ -36,7 +36,9 @@ def read_text(path: Path, root: Path) -> str:
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise KitgenError(
-            f"{display_path(path, root)}: not valid UTF-8 at byte {exc.start}"
-            " — save the file as UTF-8"
+        raise ContentError(
+            [
+                f"{display_path(path, root)}: not valid UTF-8 at byte {exc.start}"
+                " — save the file as UTF-8"
+            ]
         ) from None
