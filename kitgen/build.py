@@ -30,7 +30,15 @@ from kitgen.config import (
     load_site,
 )
 from kitgen.errors import ContentError, UsageProblem
-from kitgen.plan import Asset, CampaignPlan, Source, inspect_source, plan_campaign, upscale_warnings
+from kitgen.plan import (
+    Asset,
+    CampaignPlan,
+    Preview,
+    Source,
+    inspect_source,
+    plan_campaign,
+    upscale_warnings,
+)
 from kitgen.platforms import Platform, builtin_platforms
 
 log = logging.getLogger("kitgen")
@@ -168,7 +176,7 @@ def _refuse_duplicate_slugs(plans: Sequence[CampaignPlan]) -> None:
 # --- images --------------------------------------------------------------
 
 
-def cached_file(cache: Path, asset: Asset) -> Path:
+def cached_file(cache: Path, asset: Asset | Preview) -> Path:
     """Return where the cache keeps an asset: content-addressed by its key."""
     ext = asset.path.rpartition(".")[2]
     return cache / "images" / asset.key[:2] / f"{asset.key}.{ext}"
@@ -191,11 +199,11 @@ def make_images(
     jobs: int,
     progress: ProgressFactory | None = None,
 ) -> int:
-    """Make every asset missing from the cache, each source decoded once; return how many."""
-    todo: dict[Path, list[Asset]] = defaultdict(list)
+    """Make every missing asset and preview, each source decoded once; count new downloads."""
+    todo: dict[Path, list[Asset | Preview]] = defaultdict(list)
     seen: set[str] = set()
     for plan in plans:
-        for asset in plan.assets:
+        for asset in (*plan.assets, *plan.previews):
             if asset.key in seen or cached_file(cache, asset).is_file():
                 continue
             seen.add(asset.key)
@@ -219,7 +227,8 @@ def make_images(
                 problems.append(problem)
     if problems:
         raise ContentError(sorted(problems))
-    return total
+    # Count downloads only: previews are page images, not what the summary's "images" means.
+    return sum(isinstance(item, Asset) for group in todo.values() for item in group)
 
 
 def _run_groups(
@@ -244,8 +253,13 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
     for plan in ws.plans:
         for asset in plan.assets:
             tree.copy(asset.path, cached_file(cache, asset))
+        for preview in plan.previews:
+            tree.copy(preview.path, cached_file(cache, preview))
         entries = [(a.path.split("/", 1)[1], tree.root / a.path) for a in plan.assets]
         tree.write(plan.zip_path, package.make_zip(entries))
+        for platform in dict.fromkeys(a.platform for a in plan.assets):
+            mine = [(name, path) for name, path in entries if name.startswith(f"{platform}/")]
+            tree.write(plan.platform_zip_path(platform), package.make_zip(mine))
 
     themes = render.theme_dirs(ws.root, ws.site)
     static: dict[str, str] = {}

@@ -22,6 +22,7 @@ Box = tuple[float, float, float, float]
 PIPELINE_VERSION = "1"
 JPEG_MAX_QUALITY = 90
 JPEG_MIN_QUALITY = 30
+WEBP_QUALITIES = (75, 60, 45)
 # A circle crop keeps the focal point within this radius of the centre (fraction of the side).
 CIRCLE_SAFE_RADIUS = 0.3
 # How far an image may be enlarged before it is reported: beyond this it looks soft.
@@ -160,7 +161,7 @@ class RenderSpec:
     fit: str  # cover | contain
     background: str
     keep_alpha: bool
-    format: str  # JPEG | PNG
+    format: str  # JPEG | PNG | WEBP (WEBP: page previews only, never downloads)
     max_bytes: int
     target: str  # file to write
 
@@ -306,7 +307,7 @@ def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
 def _finish_alpha(img: Image.Image, spec: RenderSpec) -> Image.Image:
     if img.mode != "RGBA":
         return img
-    if spec.keep_alpha and spec.format == "PNG":
+    if spec.keep_alpha and spec.format in ("PNG", "WEBP"):
         return img
     canvas = Image.new("RGB", img.size, _colour(spec.background, "RGB"))
     canvas.paste(img, mask=img.getchannel("A"))
@@ -317,6 +318,8 @@ def encode(img: Image.Image, fmt: str, max_bytes: int) -> bytes:
     """Encode without metadata at the best quality that stays within max_bytes."""
     if fmt == "PNG":
         return _encode_png(img, max_bytes)
+    if fmt == "WEBP":
+        return _encode_webp(img, max_bytes)
     return _encode_jpeg(img.convert("RGB"), max_bytes)
 
 
@@ -345,6 +348,19 @@ def _encode_jpeg(img: Image.Image, max_bytes: int) -> bytes:
             f" {JPEG_MIN_QUALITY} — simplify the artwork"
         )
     return found
+
+
+def _encode_webp(img: Image.Image, max_bytes: int) -> bytes:
+    # Previews only: a few fixed steps are enough, they are small and never downloaded.
+    for quality in WEBP_QUALITIES:
+        buf = io.BytesIO()
+        img.save(buf, "WEBP", quality=quality, method=6)
+        if buf.tell() <= max_bytes:
+            return buf.getvalue()
+    raise ImageProblem(
+        f"cannot fit a {img.width}×{img.height} WebP preview into {max_bytes} bytes"
+        " — simplify the artwork"
+    )
 
 
 def _png(img: Image.Image, **options: object) -> bytes:

@@ -11,7 +11,7 @@ import json
 import logging
 import warnings
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
@@ -40,7 +40,15 @@ EXTENSIONS = {
     "TIFF": (".tif", ".tiff"),
     "GIF": (".gif",),
 }
-MEDIA_TYPES = {"JPEG": ("image/jpeg", "jpg"), "PNG": ("image/png", "png")}
+MEDIA_TYPES = {
+    "JPEG": ("image/jpeg", "jpg"),
+    "PNG": ("image/png", "png"),
+    "WEBP": ("image/webp", "webp"),
+}
+# Page previews: CSS width each kind is shown at, ×2 for sharp phone screens, so a page of
+# ten platforms stays small. Previews are not downloads: never in zips or manifest assets.
+PREVIEW_WIDTH = {"profile": 256, "frame": 256, "cover": 800, "background": 640, "signature": 600}
+PREVIEW_MAX_BYTES = 250_000
 # Refuse before decoding: 100 megapixels is a 10000×10000 poster, far above any preset.
 MAX_SOURCE_PIXELS = 100_000_000
 
@@ -75,13 +83,32 @@ class Asset:
 
 
 @dataclass(frozen=True)
+class Preview:
+    """A small page image of one asset: a WebP and a JPEG (or PNG) fallback of it."""
+
+    path: str  # relative to the output root
+    of: str  # the path of the asset it shows
+    width: int
+    height: int
+    media_type: str
+    source: Source
+    spec: imaging.RenderSpec
+    key: str
+
+
+@dataclass(frozen=True)
 class CampaignPlan:
     campaign: Campaign
     assets: tuple[Asset, ...]
+    previews: tuple[Preview, ...] = ()
 
     @property
     def zip_path(self) -> str:
         return f"{self.campaign.slug}/{self.campaign.slug}.zip"
+
+    def platform_zip_path(self, platform: str) -> str:
+        """Return where the zip of one platform's downloads goes."""
+        return f"{self.campaign.slug}/{self.campaign.slug}-{platform}.zip"
 
 
 def inspect_source(path: Path, root: Path) -> Source:
@@ -161,7 +188,35 @@ def plan_campaign(
                     _asset(campaign, platform, slot, kind, artwork, sources[artwork.path])
                 )
     _refuse_collisions(campaign, assets)
-    return CampaignPlan(campaign, tuple(assets))
+    previews = tuple(p for a in assets for p in plan_previews(a))
+    return CampaignPlan(campaign, tuple(assets), previews)
+
+
+def plan_previews(asset: Asset) -> tuple[Preview, ...]:
+    """Return the WebP preview of an asset and its fallback (PNG when it keeps alpha)."""
+    width = min(PREVIEW_WIDTH[asset.slot], asset.width)
+    height = max(1, round(asset.height * width / asset.width))
+    stem = asset.path.rpartition(".")[0].split("/", 1)[1]
+    fallback = "PNG" if asset.spec.keep_alpha else "JPEG"
+    previews = []
+    for fmt in ("WEBP", fallback):
+        media_type, ext = MEDIA_TYPES[fmt]
+        spec = replace(
+            asset.spec, width=width, height=height, format=fmt, max_bytes=PREVIEW_MAX_BYTES
+        )
+        previews.append(
+            Preview(
+                path=f"{asset.campaign}/previews/{stem}.{ext}",
+                of=asset.path,
+                width=width,
+                height=height,
+                media_type=media_type,
+                source=asset.source,
+                spec=spec,
+                key=cache_key(asset.source, spec),
+            )
+        )
+    return tuple(previews)
 
 
 def _asset(
