@@ -203,7 +203,8 @@ def make_images(
     todo: dict[Path, list[Asset | Preview]] = defaultdict(list)
     seen: set[str] = set()
     for plan in plans:
-        for asset in (*plan.assets, *plan.previews):
+        items: list[Asset | Preview] = [*plan.assets, *plan.previews]
+        for asset in items:
             if asset.key in seen or cached_file(cache, asset).is_file():
                 continue
             seen.add(asset.key)
