@@ -18,6 +18,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 from PIL import Image
 
@@ -30,6 +31,7 @@ from kitgen.config import (
     load_site,
 )
 from kitgen.errors import ContentError, UsageProblem
+from kitgen.guides import builtin_guides
 from kitgen.plan import (
     Asset,
     CampaignPlan,
@@ -269,10 +271,11 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
         static[name] = render.hashed_name(name, data)
         tree.write(static[name], data)
 
-    pages = _pages(ws, tree.written, today)
+    strings = render.load_strings(themes, ws.site.language)
+    pages = _pages(ws, tree.written, today, strings)
     common = {
         "site": ws.site,
-        "t": render.load_strings(themes, ws.site.language),
+        "t": strings,
         "generator": render.GENERATOR,
         "lang": ws.site.language,
         "today": today,
@@ -288,15 +291,18 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
     return len(pages)
 
 
-def _pages(ws: Workspace, sizes: Mapping[str, int], today: dt.date) -> list[render.Page]:
-    views = {
-        p.campaign.slug: (
-            render.campaign_view(p, ws.platforms, sizes, today, ""),
-            render.campaign_view(p, ws.platforms, sizes, today, "../"),
-            render.campaign_view(p, ws.platforms, sizes, today, "../../"),
+def _pages(
+    ws: Workspace, sizes: Mapping[str, int], today: dt.date, strings: Mapping[str, Any]
+) -> list[render.Page]:
+    guides = builtin_guides(ws.site.language)
+    slot_names = strings.get("campaign", {}).get("slots", {})
+
+    def view(plan: CampaignPlan, prefix: str) -> render.CampaignView:
+        return render.campaign_view(
+            plan, ws.platforms, sizes, today, prefix, guides=guides, slot_names=slot_names
         )
-        for p in ws.plans
-    }
+
+    views = {p.campaign.slug: (view(p, ""), view(p, "../"), view(p, "../../")) for p in ws.plans}
     groups: dict[str, list[render.CampaignView]] = {"current": [], "upcoming": [], "ended": []}
     for top, _, _ in views.values():
         groups[top.status].append(top)

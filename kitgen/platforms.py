@@ -32,6 +32,8 @@ class Slot:
     shape: str
     safe_area: Rect | None
     source: str
+    # Where the platform lays something over the image (e.g. the profile picture on a banner).
+    keep_out: tuple[Rect, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ def _slot(raw: dict[str, Any], default_max_bytes: int) -> Slot:
         shape=raw["shape"],
         safe_area=_rect(raw.get("safe_area")),
         source=raw.get("source") or "",
+        keep_out=tuple(Rect(**r) for r in raw.get("keep_out") or ()),
     )
 
 

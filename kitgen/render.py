@@ -18,8 +18,9 @@ import nh3
 import kitgen
 from kitgen.config import SiteConfig
 from kitgen.errors import KitgenError
-from kitgen.plan import Asset, CampaignPlan
-from kitgen.platforms import Platform
+from kitgen.guides import Guide, builtin_guides
+from kitgen.plan import Asset, CampaignPlan, Preview
+from kitgen.platforms import FRAME_SOURCE_SLOT, Platform, Rect, Slot
 
 GENERATOR = f"kitgen {kitgen.__version__}"
 # Markdown may use these tags and nothing else; links get rel added by nh3.
@@ -117,19 +118,45 @@ def filesize(size: int) -> str:
 
 
 # --- what the templates receive ------------------------------------------
+# docs/themes.md describes these for theme authors: keep the two in step.
+
+
+@dataclass(frozen=True)
+class PreviewView:
+    """A small page image of a download: a WebP with a JPEG (or PNG) fallback."""
+
+    webp: str  # href, relative to the page
+    src: str  # href of the fallback
+    src_type: str  # media type of the fallback
+    width: int
+    height: int
 
 
 @dataclass(frozen=True)
 class AssetView:
     href: str  # relative to the page
+    filename: str
     platform: str
     slot: str
-    label: str
+    label: str  # in the page's language
     width: int
     height: int
     bytes: int
     format: str
     alt: str
+    shape: str  # how the platform shows it: circle | rounded | rect
+    thumb: PreviewView | None
+
+
+@dataclass(frozen=True)
+class SafeAreaView:
+    """An overlay for a wide image: what stays visible, and what the platform covers."""
+
+    width: int  # the image's pixel size: the overlay's viewBox
+    height: int
+    safe: Rect | None
+    keep_out: tuple[Rect, ...]
+    outside: str  # SVG path of everything outside the safe area (dimmed), or ""
 
 
 @dataclass(frozen=True)
@@ -137,6 +164,13 @@ class PlatformView:
     id: str
     name: str
     assets: tuple[AssetView, ...]
+    guide: Guide
+    profile: AssetView | None  # the picture the preview shows
+    wide: AssetView | None  # the cover, call background or signature banner it shows
+    frame: AssetView | None
+    safe_area: SafeAreaView | None
+    zip_href: str
+    zip_bytes: int
 
 
 @dataclass(frozen=True)
@@ -163,28 +197,42 @@ def campaign_view(
     sizes: Mapping[str, int],
     today: dt.date,
     prefix: str,
+    guides: Mapping[str, Guide] | None = None,
+    slot_names: Mapping[str, str] | None = None,
 ) -> CampaignView:
     """Describe one campaign for templates; hrefs are relative to a page at `prefix`."""
     c = plan.campaign
-    labels = {(p.id, s.slot): s.label for p in platforms.values() for s in p.slots}
+    guides = guides if guides is not None else builtin_guides("en")
+    slots = {(p.id, s.slot): s for p in platforms.values() for s in p.slots}
+    previews: dict[str, dict[str, Preview]] = {}
+    for preview in plan.previews:
+        previews.setdefault(preview.of, {})[preview.media_type] = preview
 
     def view(a: Asset) -> AssetView:
-        label = labels.get((a.platform, a.slot), a.slot.title())
+        slot = slots.get((a.platform, FRAME_SOURCE_SLOT if a.slot == "frame" else a.slot))
+        label = slot_names.get(a.slot) if slot_names else None
         return AssetView(
             href=prefix + a.path,
+            filename=a.path.rpartition("/")[2],
             platform=a.platform,
             slot=a.slot,
-            label=label,
+            label=label or (slot.label if slot else a.slot.title()),
             width=a.width,
             height=a.height,
             bytes=sizes[a.path],
             format=a.media_type.split("/")[1].upper(),
             alt=a.artwork.alt,
+            shape=slot.shape if slot else "rect",
+            thumb=_thumb(previews.get(a.path, {}), prefix),
         )
 
     platform_views = tuple(
-        PlatformView(
-            pid, platforms[pid].name, tuple(view(a) for a in plan.assets if a.platform == pid)
+        _platform_view(
+            platforms[pid],
+            tuple(view(a) for a in plan.assets if a.platform == pid),
+            guides[pid],
+            prefix + plan.platform_zip_path(pid),
+            sizes.get(plan.platform_zip_path(pid), 0),
         )
         for pid in c.platforms
         if any(a.platform == pid for a in plan.assets)
@@ -205,6 +253,57 @@ def campaign_view(
         page_href=f"{prefix}{c.slug}/index.html",
         terms_href=f"{prefix}{c.slug}/terms/index.html",
     )
+
+
+def _thumb(by_type: Mapping[str, Preview], prefix: str) -> PreviewView | None:
+    webp = by_type.get("image/webp")
+    fallback = next((p for t, p in sorted(by_type.items()) if t != "image/webp"), None)
+    if webp is None or fallback is None:
+        return None
+    return PreviewView(
+        prefix + webp.path, prefix + fallback.path, fallback.media_type, webp.width, webp.height
+    )
+
+
+def _platform_view(
+    platform: Platform,
+    assets: tuple[AssetView, ...],
+    guide: Guide,
+    zip_href: str,
+    zip_bytes: int,
+) -> PlatformView:
+    def first(*kinds: str) -> AssetView | None:
+        return next((a for kind in kinds for a in assets if a.slot == kind), None)
+
+    wide = first("cover", "background", "signature")
+    slot = platform.slot(wide.slot) if wide else None
+    return PlatformView(
+        id=platform.id,
+        name=platform.name,
+        assets=assets,
+        guide=guide,
+        profile=first("profile"),
+        wide=wide,
+        frame=first("frame"),
+        safe_area=safe_area_view(slot) if slot else None,
+        zip_href=zip_href,
+        zip_bytes=zip_bytes,
+    )
+
+
+def safe_area_view(slot: Slot) -> SafeAreaView | None:
+    """Describe a slot's researched safe area and keep-out zones, or None when it has none."""
+    if slot.safe_area is None and not slot.keep_out:
+        return None
+    outside = ""
+    if slot.safe_area:
+        r = slot.safe_area
+        # Even-odd fill: the whole image minus the safe rectangle.
+        outside = (
+            f"M0 0H{slot.width}V{slot.height}H0Z"
+            f"M{r.x} {r.y}V{r.y + r.height}H{r.x + r.width}V{r.y}Z"
+        )
+    return SafeAreaView(slot.width, slot.height, slot.safe_area, slot.keep_out, outside)
 
 
 def _preview(plan: CampaignPlan, view: Callable[[Asset], AssetView]) -> AssetView | None:
@@ -265,7 +364,13 @@ def render_pages(
                 raise KitgenError(f"theme: static file {name!r} not found in the theme's static/")
             return prefix + assets[name]
 
-        context = {**common, **page.context, "root": prefix, "asset": asset}
+        context = {
+            **common,
+            **page.context,
+            "root": prefix,
+            "page_path": page.path,
+            "asset": asset,
+        }
         try:
             html = env.get_template(page.template).render(context)
         except jinja2.TemplateError as exc:
