@@ -23,6 +23,7 @@ class Guide:
     platform: str
     layout: str
     lang: str  # the language the texts are in: the page's, or English where missing
+    name: str  # as employees know the platform; "" to use the preset's name
     change: tuple[str, ...]
     revert: tuple[str, ...]
     note: str
@@ -45,6 +46,7 @@ def builtin_guides(language: str) -> dict[str, Guide]:
             platform=platform,
             layout=raw["layout"],
             lang=lang,
+            name=texts.get("name", ""),
             change=tuple(texts["change"]),
             revert=tuple(texts["revert"]),
             note=texts.get("note", ""),

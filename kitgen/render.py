@@ -279,7 +279,7 @@ def _platform_view(
     slot = platform.slot(wide.slot) if wide else None
     return PlatformView(
         id=platform.id,
-        name=platform.name,
+        name=guide.name or platform.name,
         assets=assets,
         guide=guide,
         profile=first("profile"),

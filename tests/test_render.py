@@ -92,7 +92,7 @@ def test_index_lists_current_then_upcoming_then_ended(sample_kit: Path) -> None:
 
 def test_downloads_state_platform_size_and_file_size(sample_kit: Path) -> None:
     text = parse(sample_kit / "spring-launch" / "index.html").plain_text
-    assert "1584×396 px · JPEG ·" in text
+    assert "1584 × 396 px · JPEG ·" in text
     assert "Download everything" in text
 
 
