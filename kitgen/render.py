@@ -308,9 +308,11 @@ def safe_area_view(slot: Slot) -> SafeAreaView | None:
 
 def _preview(plan: CampaignPlan, view: Callable[[Asset], AssetView]) -> AssetView | None:
     """Pick the widest cover-like image to represent the campaign in lists."""
+    kinds = ("cover", "background", "signature")
     ranked = sorted(
-        (a for a in plan.assets if a.slot in ("cover", "background", "signature")),
-        key=lambda a: (a.width <= 1600, -a.width),  # prefer a banner near 1600 px wide
+        (a for a in plan.assets if a.slot in kinds),
+        # Prefer a banner, and of those one near 1600 px wide: it crops well to a card.
+        key=lambda a: (kinds.index(a.slot), abs(a.width - 1600)),
     )
     ranked = ranked or list(plan.assets)
     return view(ranked[0]) if ranked else None

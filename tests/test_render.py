@@ -1,15 +1,17 @@
 from __future__ import annotations
 
 import json
+import re
+import zipfile
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from PIL import Image
 
-from kitgen.render import render_markdown
+from kitgen.render import filesize, render_markdown
 
-from .html_tools import links, parse
+from .html_tools import Element, Page, links, parse
 
 NOTICE_POINTS = [
     "Using these images is voluntary",
@@ -114,3 +116,169 @@ def test_markdown_is_sanitised(markdown: str, absent: str, present: str) -> None
     html = render_markdown(markdown)
     assert absent not in html
     assert present in html
+
+
+# --- the kit page (issue 4) ----------------------------------------------
+
+DOWNLOAD_BLOCK = re.compile(r'<li class="download">(.*?)</li>', re.S)
+
+
+def main_elements(page: Page) -> list[Element]:
+    """The elements inside <main>, in document (reading) order."""
+    start = next(i for i, e in enumerate(page.elements) if e.tag == "main")
+    return page.elements[start + 1 :]
+
+
+@pytest.mark.parametrize("slug", ["winter-wellbeing", "spring-launch", "pride-2026"])
+def test_notice_is_first_in_reading_order(sample_kit: Path, slug: str) -> None:
+    for path in (sample_kit / slug / "index.html", sample_kit / slug / "terms" / "index.html"):
+        elements = main_elements(parse(path))
+        notice = next(i for i, e in enumerate(elements) if "data-kit-notice" in e.attrs)
+        before = elements[:notice]
+        assert [e.tag for e in before if e.tag in ("h1",)] == ["h1"], path
+        # Before the notice: the breadcrumb, the title and the dates, nothing to act on.
+        assert not [e for e in before if e.tag in ("img", "picture", "h2", "section", "form")]
+        assert not [e for e in before if e.tag == "a" and "download" in e.attrs]
+
+
+def test_each_download_states_the_truth_about_its_file(sample_kit: Path) -> None:
+    page_path = sample_kit / "winter-wellbeing" / "index.html"
+    html = page_path.read_text("utf-8")
+    blocks = DOWNLOAD_BLOCK.findall(html)
+    manifest = json.loads((sample_kit / "manifest.json").read_text())
+    campaign = next(c for c in manifest["campaigns"] if c["slug"] == "winter-wellbeing")
+    assert len(blocks) == len(campaign["assets"])
+    for block in blocks:
+        href = re.search(r'<a class="button[^"]*" href="([^"]+)" download>', block)
+        meta = re.search(r'<p class="meta">(\d+) × (\d+) px · (\w+) · ([^<]+)</p>', block)
+        alt = re.search(r'<p class="alt-value">([^<]+)</p>', block)
+        assert href and meta and alt, block
+        target = (page_path.parent / href[1]).resolve()
+        with Image.open(target) as img:
+            assert img.size == (int(meta[1]), int(meta[2]))
+            assert img.format == meta[3]
+        assert filesize(target.stat().st_size) == meta[4]
+        entry = next(a for a in campaign["assets"] if (sample_kit / a["path"]).resolve() == target)
+        assert entry["bytes"] == target.stat().st_size
+        assert alt[1].strip()
+
+
+def test_alt_texts_of_every_artwork_are_on_the_page(sample_kit: Path) -> None:
+    text = parse(sample_kit / "spring-launch" / "index.html").plain_text
+    for alt in (
+        "A bright spring meadow under a blue sky",
+        "Round green Spring Launch badge",
+    ):
+        assert alt in text
+
+
+def test_previews_are_small_webp_with_a_fallback_and_no_layout_shift(sample_kit: Path) -> None:
+    page_path = sample_kit / "winter-wellbeing" / "index.html"
+    html = page_path.read_text("utf-8")
+    pictures = re.findall(
+        r'<picture><source type="image/webp" srcset="([^"]+)"><img[^>]* src="([^"]+)"'
+        r'[^>]* width="(\d+)" height="(\d+)"',
+        html,
+    )
+    assert len(pictures) > 40
+    for webp, fallback, width, height in pictures:
+        for url, fmt in ((webp, "WEBP"), (fallback, ("JPEG", "PNG"))):
+            path = page_path.parent / url
+            with Image.open(path) as img:
+                assert img.format in fmt
+                assert img.size == (int(width), int(height))
+            assert path.stat().st_size < 120_000, url
+
+
+def test_previews_are_not_downloads(sample_kit: Path) -> None:
+    manifest = json.loads((sample_kit / "manifest.json").read_text())
+    previews = sorted(
+        p.relative_to(sample_kit).as_posix() for p in sample_kit.rglob("previews/*/*")
+    )
+    assert previews
+    paths = {a["path"] for c in manifest["campaigns"] for a in c["assets"]}
+    assert not paths & set(previews)
+    for c in manifest["campaigns"]:
+        with zipfile.ZipFile(sample_kit / c["zip"]) as archive:
+            assert not [n for n in archive.namelist() if "previews/" in n]
+    sums = (sample_kit / "SHA256SUMS").read_text()
+    assert all(f"  {p}\n" in sums for p in previews)
+
+
+def test_each_platform_has_its_own_zip_of_just_its_downloads(sample_kit: Path) -> None:
+    manifest = json.loads((sample_kit / "manifest.json").read_text())
+    for c in manifest["campaigns"]:
+        platforms = sorted({a["platform"] for a in c["assets"]})
+        assert sorted(c["platform_zips"]) == platforms
+        for platform, zip_path in c["platform_zips"].items():
+            assert zip_path == f"{c['slug']}/{c['slug']}-{platform}.zip"
+            with zipfile.ZipFile(sample_kit / zip_path) as archive:
+                names = sorted(archive.namelist())
+            expected = sorted(
+                a["path"].removeprefix(f"{c['slug']}/")
+                for a in c["assets"]
+                if a["platform"] == platform
+            )
+            assert names == expected
+
+
+def test_every_platform_has_steps_both_ways_and_a_clean_help_link(sample_kit: Path) -> None:
+    html = (sample_kit / "winter-wellbeing" / "index.html").read_text("utf-8")
+    manifest = json.loads((sample_kit / "manifest.json").read_text())
+    campaign = next(c for c in manifest["campaigns"] if c["slug"] == "winter-wellbeing")
+    for platform in {a["platform"] for a in campaign["assets"]}:
+        section = html.split(f'<section class="platform" id="{platform}"', 1)[1]
+        section = section.split('<section class="platform"', 1)[0]
+        assert f'id="{platform}-use"' in section and f'id="{platform}-back"' in section
+        assert section.count("<li>") >= 4
+        helps = re.findall(r'<a class="external" href="([^"]+)" rel="([^"]+)">', section)
+        assert helps, platform
+        for url, rel in helps:
+            assert url.startswith("https://") and not urlsplit(url).query, url
+            assert set(rel.split()) == {"noreferrer", "noopener"}
+
+
+def test_safe_area_is_an_overlay_shown_on_demand_without_javascript(sample_kit: Path) -> None:
+    html = (sample_kit / "spring-launch" / "index.html").read_text("utf-8")
+    linkedin = html.split('id="linkedin"', 1)[1].split('<section class="platform"', 1)[0]
+    assert '<input class="safe-toggle" type="checkbox" id="linkedin-safe">' in linkedin
+    assert '<label class="safe-label" for="linkedin-safe">' in linkedin
+    # The researched LinkedIn banner safe area, in the banner's own pixels.
+    assert 'viewBox="0 0 1584 396"' in linkedin
+    assert '<rect class="safe-box" x="300" y="60" width="1134" height="256"' in linkedin
+    x = html.split('id="x"', 1)[1].split('<section class="platform"', 1)[0]
+    assert '<rect class="safe-keep-out" x="0" y="330" width="380" height="170"/>' in x
+    zoom = html.split('id="zoom"', 1)[1].split('<section class="platform"', 1)[0]
+    assert "safe-toggle" not in zoom  # no researched safe area: no toggle
+    css = next((sample_kit / "assets").glob("style.*.css")).read_text()
+    assert ".safe-toggle:checked ~ .mock-stage .safe-overlay { display: block; }" in css
+
+
+def test_campaign_dates_say_until_when_or_that_it_ended(sample_kit: Path) -> None:
+    current = parse(sample_kit / "winter-wellbeing" / "index.html").plain_text
+    assert "Available until 31 January 2027" in current
+    ended = parse(sample_kit / "pride-2026" / "index.html").plain_text
+    assert "This campaign ended on 30 June 2026" in ended
+    index = (sample_kit / "index.html").read_text("utf-8")
+    assert 'href="pride-2026/index.html#change-back"' in index
+    assert 'id="change-back"' in (sample_kit / "pride-2026" / "index.html").read_text("utf-8")
+
+
+def test_terms_page_has_the_default_terms_and_prints_cleanly(sample_kit: Path) -> None:
+    text = parse(sample_kit / "winter-wellbeing" / "terms" / "index.html").plain_text
+    assert "please do not edit, recolour, crop or distort the logos" in text
+    assert "When to stop:" in text
+    own = parse(sample_kit / "spring-launch" / "terms" / "index.html").plain_text
+    assert "please do not edit, recolour" not in own  # the campaign's terms.md replaces it
+    css = next((sample_kit / "assets").glob("style.*.css")).read_text()
+    assert "@media print" in css and "prefers-color-scheme: dark" in css
+    assert "prefers-reduced-motion" in css
+
+
+def test_assets_have_content_hashed_names(sample_kit: Path) -> None:
+    names = sorted(p.name for p in (sample_kit / "assets").iterdir())
+    assert [re.sub(r"\.[0-9a-f]{10}\.", ".#.", n) for n in names] == [
+        "favicon.#.svg",
+        "kit.#.js",
+        "style.#.css",
+    ]
