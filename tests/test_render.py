@@ -282,3 +282,23 @@ def test_assets_have_content_hashed_names(sample_kit: Path) -> None:
         "kit.#.js",
         "style.#.css",
     ]
+
+
+def test_ids_are_unique_and_every_reference_to_one_resolves(sample_kit: Path) -> None:
+    for page_path in pages(sample_kit):
+        page = parse(page_path)
+        ids = [e.attrs["id"] for e in page.elements if "id" in e.attrs]
+        assert len(ids) == len(set(ids)), page_path
+        for e in page.elements:
+            refs = e.attrs.get("aria-labelledby", "").split() + [e.attrs.get("for", "")]
+            href = e.attrs.get("href", "")
+            if href.startswith("#"):
+                refs.append(href[1:])
+            for ref in filter(None, refs):
+                assert ref in ids, (page_path, e)
+        for e in page.all("a"):
+            href = e.attrs.get("href", "")
+            target, _, fragment = href.partition("#")
+            if fragment and target and not urlsplit(href).scheme:
+                other = parse((page_path.parent / target).resolve())
+                assert fragment in {x.attrs.get("id") for x in other.elements}, (page_path, href)
