@@ -256,7 +256,8 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
     for plan in ws.plans:
         for asset in plan.assets:
             tree.copy(asset.path, cached_file(cache, asset))
-        for preview in plan.previews:
+        # Several assets may share one preview file (see plan.plan_previews): write it once.
+        for preview in {p.path: p for p in plan.previews}.values():
             tree.copy(preview.path, cached_file(cache, preview))
         entries = [(a.path.split("/", 1)[1], tree.root / a.path) for a in plan.assets]
         tree.write(plan.zip_path, package.make_zip(entries))

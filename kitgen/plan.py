@@ -196,17 +196,21 @@ def plan_previews(asset: Asset) -> tuple[Preview, ...]:
     """Return the WebP preview of an asset and its fallback (PNG when it keeps alpha)."""
     width = min(PREVIEW_WIDTH[asset.slot], asset.width)
     height = max(1, round(asset.height * width / asset.width))
-    stem = asset.path.rpartition(".")[0].split("/", 1)[1]
     fallback = "PNG" if asset.spec.keep_alpha else "JPEG"
+    specs = [
+        replace(asset.spec, width=width, height=height, format=fmt, max_bytes=PREVIEW_MAX_BYTES)
+        for fmt in ("WEBP", fallback)
+    ]
+    # Named by content, not by platform: a badge looks the same in ten platforms' previews,
+    # so the page shares one file and the browser fetches it once.
+    stem = slugify(PurePosixPath(asset.artwork.file).stem) or "artwork"
+    name = f"{stem}-{asset.slot}-{width}x{height}-{cache_key(asset.source, specs[0])[:10]}"
     previews = []
-    for fmt in ("WEBP", fallback):
-        media_type, ext = MEDIA_TYPES[fmt]
-        spec = replace(
-            asset.spec, width=width, height=height, format=fmt, max_bytes=PREVIEW_MAX_BYTES
-        )
+    for spec in specs:
+        media_type, ext = MEDIA_TYPES[spec.format]
         previews.append(
             Preview(
-                path=f"{asset.campaign}/previews/{stem}.{ext}",
+                path=f"{asset.campaign}/previews/{name}.{ext}",
                 of=asset.path,
                 width=width,
                 height=height,
