@@ -298,12 +298,19 @@ def _pages(
     guides = builtin_guides(ws.site.language)
     slot_names = strings.get("campaign", {}).get("slots", {})
 
-    def view(plan: CampaignPlan, prefix: str) -> render.CampaignView:
+    def view(plan: CampaignPlan, page_dir: str) -> render.CampaignView:
         return render.campaign_view(
-            plan, ws.platforms, sizes, today, prefix, guides=guides, slot_names=slot_names
+            plan, ws.platforms, sizes, today, page_dir, guides=guides, slot_names=slot_names
         )
 
-    views = {p.campaign.slug: (view(p, ""), view(p, "../"), view(p, "../../")) for p in ws.plans}
+    views = {
+        p.campaign.slug: (
+            view(p, ""),
+            view(p, p.campaign.slug),
+            view(p, f"{p.campaign.slug}/terms"),
+        )
+        for p in ws.plans
+    }
     groups: dict[str, list[render.CampaignView]] = {"current": [], "upcoming": [], "ended": []}
     for top, _, _ in views.values():
         groups[top.status].append(top)

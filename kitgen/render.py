@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import posixpath
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -196,11 +197,15 @@ def campaign_view(
     platforms: Mapping[str, Platform],
     sizes: Mapping[str, int],
     today: dt.date,
-    prefix: str,
+    page_dir: str,
     guides: Mapping[str, Guide] | None = None,
     slot_names: Mapping[str, str] | None = None,
 ) -> CampaignView:
-    """Describe one campaign for templates; hrefs are relative to a page at `prefix`."""
+    """Describe one campaign for templates; hrefs are relative to a page in `page_dir`."""
+
+    def href(path: str) -> str:
+        return posixpath.relpath(path, page_dir or ".")
+
     c = plan.campaign
     guides = guides if guides is not None else builtin_guides("en")
     slots = {(p.id, s.slot): s for p in platforms.values() for s in p.slots}
@@ -212,7 +217,7 @@ def campaign_view(
         slot = slots.get((a.platform, FRAME_SOURCE_SLOT if a.slot == "frame" else a.slot))
         label = slot_names.get(a.slot) if slot_names else None
         return AssetView(
-            href=prefix + a.path,
+            href=href(a.path),
             filename=a.path.rpartition("/")[2],
             platform=a.platform,
             slot=a.slot,
@@ -223,7 +228,7 @@ def campaign_view(
             format=a.media_type.split("/")[1].upper(),
             alt=a.artwork.alt,
             shape=slot.shape if slot else "rect",
-            thumb=_thumb(previews.get(a.path, {}), prefix),
+            thumb=_thumb(previews.get(a.path, {}), href),
         )
 
     platform_views = tuple(
@@ -231,7 +236,7 @@ def campaign_view(
             platforms[pid],
             tuple(view(a) for a in plan.assets if a.platform == pid),
             guides[pid],
-            prefix + plan.platform_zip_path(pid),
+            href(plan.platform_zip_path(pid)),
             sizes.get(plan.platform_zip_path(pid), 0),
         )
         for pid in c.platforms
@@ -248,20 +253,20 @@ def campaign_view(
         status=c.status(today),
         platforms=platform_views,
         preview=_preview(plan, view),
-        zip_href=prefix + plan.zip_path,
+        zip_href=href(plan.zip_path),
         zip_bytes=sizes.get(plan.zip_path, 0),
-        page_href=f"{prefix}{c.slug}/index.html",
-        terms_href=f"{prefix}{c.slug}/terms/index.html",
+        page_href=href(f"{c.slug}/index.html"),
+        terms_href=href(f"{c.slug}/terms/index.html"),
     )
 
 
-def _thumb(by_type: Mapping[str, Preview], prefix: str) -> PreviewView | None:
+def _thumb(by_type: Mapping[str, Preview], href: Callable[[str], str]) -> PreviewView | None:
     webp = by_type.get("image/webp")
     fallback = next((p for t, p in sorted(by_type.items()) if t != "image/webp"), None)
     if webp is None or fallback is None:
         return None
     return PreviewView(
-        prefix + webp.path, prefix + fallback.path, fallback.media_type, webp.width, webp.height
+        href(webp.path), href(fallback.path), fallback.media_type, webp.width, webp.height
     )
 
 
