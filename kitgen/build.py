@@ -22,7 +22,7 @@ from typing import Any
 
 from PIL import Image
 
-from kitgen import imaging, package, render
+from kitgen import imaging, package, render, trust
 from kitgen.config import (
     Campaign,
     SiteConfig,
@@ -321,6 +321,16 @@ def _pages(
     return pages
 
 
+def _check_output(ws: Workspace, tree: package.OutputTree) -> None:
+    """Refuse to publish a kit that tracks or lacks the notice; no setting skips this."""
+    themes = render.theme_dirs(ws.root, ws.site)
+    strings = render.load_strings(themes, ws.site.language)
+    campaigns = [p.campaign for p in ws.plans]
+    problems = trust.check_kit(tree.root, list(tree.written), ws.root, themes, strings, campaigns)
+    if problems:
+        raise ContentError(problems)
+
+
 # --- publishing ----------------------------------------------------------
 
 
@@ -402,6 +412,7 @@ def build(
         tree = package.OutputTree(staging)
         tree.root.mkdir()
         pages = write_kit(ws, cache, tree, today)
+        _check_output(ws, tree)
         publish(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
