@@ -27,6 +27,14 @@ _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 
 
 @dataclass(frozen=True)
+class NoticeNote:
+    """An extra note in the opt-in notice for one audience (contractors, a country…)."""
+
+    audience: str
+    text: str  # Markdown
+
+
+@dataclass(frozen=True)
 class SiteConfig:
     title: str = "Campaign kit"
     organisation: str = ""
@@ -34,6 +42,8 @@ class SiteConfig:
     base_url: str = ""
     language: str = "en"
     contact: str = ""
+    # Extra notes add to the notice; its core points always render and cannot be configured away.
+    notice: tuple[NoticeNote, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -122,11 +132,30 @@ def load_site(root: Path) -> SiteConfig:
     problems = _Problems(display_path(path, root))
     names = list(SiteConfig.__dataclass_fields__)
     _check_keys(raw, names, problems)
-    values = {k: _text(raw, k, problems, k) for k in names if k in raw}
+    texts = [n for n in names if n != "notice"]
+    values = {k: _text(raw, k, problems, k) for k in texts if k in raw}
     if "theme" in values and values["theme"] and slugify(values["theme"]) != values["theme"]:
         problems.add("expected a theme folder name like 'brand'", "theme")
+    notes = _notice_notes(raw.get("notice", []), problems)
     problems.raise_if_any()
-    return SiteConfig(**values)
+    return SiteConfig(**values, notice=notes)
+
+
+def _notice_notes(value: Any, problems: _Problems) -> tuple[NoticeNote, ...]:
+    if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+        problems.add('expected [[notice]] tables with audience = "…" and text = "…"', "notice")
+        return ()
+    notes = []
+    for i, table in enumerate(value):
+        where = f"notice[{i}]"
+        _check_keys(table, ("audience", "text"), problems, where)
+        audience = _text(table, "audience", problems, f"{where}.audience").strip()
+        text = _text(table, "text", problems, f"{where}.text").strip()
+        if not audience or not text:
+            problems.add("needs both audience and text, neither empty", where)
+        else:
+            notes.append(NoticeNote(audience, text))
+    return tuple(notes)
 
 
 def discover_campaigns(root: Path) -> list[str]:

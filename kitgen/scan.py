@@ -54,6 +54,7 @@ class Provenance:
 
     candidates: tuple[Path, ...]
     fallback: str  # named when the evidence is found in none of the candidates
+    copied: bool = False  # the output is a byte copy of the one candidate: same line numbers
 
 
 # --- URLs ---------------------------------------------------------------------
@@ -429,6 +430,8 @@ def _lines(path: Path) -> Iterator[tuple[int, str]]:
 
 def origin(finding: Finding, provenance: Provenance, name: Mapping[Path, str]) -> str:
     """Name the source file (and line) the finding's evidence came from."""
+    if provenance.copied:
+        return f"{provenance.fallback}:{finding.line}"
     needles = [finding.evidence, finding.evidence.split("?")[0]]
     for needle in dict.fromkeys(n for n in needles if len(n) >= 3):
         for candidate in provenance.candidates:
@@ -444,8 +447,17 @@ def report(
     name: Mapping[Path, str],
     default: Provenance,
 ) -> list[str]:
-    """Turn findings into the build's error lines: `<file>:<line>: <problem> (from <origin>)`."""
-    return [
-        f"{f.path}:{f.line}: {f.problem} (from {origin(f, provenance.get(f.path, default), name)})"
-        for f in findings
-    ]
+    """Turn findings into the build's error lines: `<file>:<line>: <problem> (from <origin>)`.
+
+    One template mistake shows on every page: it is reported once, with a count of the others.
+    """
+    grouped: dict[tuple[str, str], list[Finding]] = {}
+    for f in findings:
+        source = origin(f, provenance.get(f.path, default), name)
+        grouped.setdefault((f.problem, source), []).append(f)
+    lines = []
+    for (problem, source), group in grouped.items():
+        first, others = group[0], len({f.path for f in group} - {group[0].path})
+        also = f"; also in {others} other file{'s' * (others != 1)}" if others else ""
+        lines.append(f"{first.path}:{first.line}: {problem} (from {source}{also})")
+    return lines

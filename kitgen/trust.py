@@ -78,7 +78,7 @@ def provenance(
     result: dict[str, scan.Provenance] = {}
     for name, file in render.static_files(themes).items():
         hashed = render.hashed_name(name, file.read_bytes())
-        result[hashed] = scan.Provenance((file,), names[file])
+        result[hashed] = scan.Provenance((file,), names[file], copied=True)
 
     def page(path: str) -> scan.Provenance:
         slug = path.split("/", 1)[0] if "/" in path else ""
