@@ -22,7 +22,7 @@ from typing import Any
 
 from PIL import Image
 
-from kitgen import imaging, package, render, trust
+from kitgen import imaging, lint, package, render, trust
 from kitgen.config import (
     Campaign,
     SiteConfig,
@@ -137,6 +137,9 @@ def load_workspace(
         _refuse_duplicate_slugs(plans)
         for message in upscale_warnings(plans):
             log.warning("%s", message)
+        # Pressuring wording is a warning here; `kitgen check --strict` makes it an error.
+        for finding in lint.lint_workspace(site, [p.campaign for p in plans], root):
+            log.warning("%s", finding)
     return Workspace(root, site, platforms, tuple(plans), tuple(warnings), tuple(failed))
 
 

@@ -14,7 +14,7 @@ import click
 
 from kitgen import __version__
 from kitgen.build import Advance, build, check
-from kitgen.errors import ContentError
+from kitgen.errors import ContentError, KitgenError
 from kitgen.platforms import builtin_platforms, presets_as_json
 from kitgen.scaffold import new_campaign
 
@@ -115,14 +115,22 @@ def build_command(
 @main.command("check")
 @click.argument("names", nargs=-1, metavar="[NAME]...")
 @root_option
-def check_command(names: tuple[str, ...], root: Path) -> None:
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="Treat every warning (pressuring wording, enlarged artwork) as an error: exit 1.",
+)
+def check_command(names: tuple[str, ...], root: Path, strict: bool) -> None:
     """Validate config, artwork and wording; build nothing."""
     ws = check(root, names)
     images = sum(len(p.assets) for p in ws.plans)
+    count = f"{len(ws.warnings)} warning{'s' * (len(ws.warnings) != 1)}"
     click.echo(
         f"checked {len(ws.plans)} campaign{'s' * (len(ws.plans) != 1)}: {images} images planned,"
-        f" {len(ws.warnings)} warning{'s' * (len(ws.warnings) != 1)}"
+        f" {count}"
     )
+    if strict and ws.warnings:
+        raise KitgenError(f"{count} above, and --strict treats warnings as errors")
 
 
 @main.command("platforms")

@@ -69,6 +69,7 @@ class Campaign:
     artwork: tuple[Artwork, ...] = ()
     notice_md: str = ""
     terms_md: str = ""
+    announcement_md: str = ""  # optional own words for the one announcement
 
     def status(self, today: dt.date) -> str:
         """Return `upcoming`, `current` or `ended` for the given day."""
@@ -211,6 +212,7 @@ def load_campaign(root: Path, name: str, platforms: Mapping[str, Platform]) -> C
         artwork=artwork,
         notice_md=_optional_text(folder / "notice.md", root),
         terms_md=_optional_text(folder / "terms.md", root),
+        announcement_md=_optional_text(folder / "announcement.md", root),
     )
 
 
