@@ -22,7 +22,7 @@ from typing import Any
 
 from PIL import Image
 
-from kitgen import imaging, lint, package, render, trust
+from kitgen import announce, imaging, lint, package, render, trust
 from kitgen.config import (
     Campaign,
     SiteConfig,
@@ -287,6 +287,10 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
     env = render.make_environment(themes)
     for path, html in render.render_pages(env, pages, common, static).items():
         tree.write(path, html)
+
+    campaigns = [p.campaign for p in ws.plans]
+    for path, data in announce.files(campaigns, ws.site, strings, render.GENERATOR).items():
+        tree.write(path, data)
 
     tree.write(
         "manifest.json", package.to_json(package.manifest(render.GENERATOR, ws.plans, tree.root))
