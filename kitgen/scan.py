@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cache
 from html.parser import HTMLParser
 from importlib import resources
@@ -314,6 +314,9 @@ class _HtmlScan(HTMLParser):
         for name, value in a.items():
             if name == "style":
                 self.findings.extend(css_findings(self.path, value, line))
+            elif name == "srcdoc":  # a whole document inside an attribute
+                inner = html_findings(self.path, value)
+                self.findings.extend(replace(f, line=line + f.line - 1) for f in inner)
             elif name.startswith("on"):
                 self.findings.extend(js_findings(self.path, value, line))
 

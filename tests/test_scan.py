@@ -198,6 +198,11 @@ TEMPLATE_VECTORS = [
         '<meta http-equiv="refresh" content="0; url=https://t.example/">',
         "<meta refresh> sends the page on to 'https://t.example/'",
     ),
+    (
+        "srcdoc",
+        '<iframe title="x" srcdoc="<img src=&quot;https://px.example/s.gif&quot;>"></iframe>',
+        "<img src> loads 'https://px.example/s.gif'",
+    ),
 ]
 
 
@@ -353,6 +358,21 @@ def test_a_summary_with_a_tracking_link_names_campaign_toml(kit: Kit) -> None:
     )
     assert "carries ref, which marks" in kit.errors()
     assert "(from campaigns/c/campaign.toml:2" in kit.errors()
+
+
+def test_a_notice_note_with_a_tracking_link_names_kitgen_toml(kit: Kit) -> None:
+    site = kit.root / "kitgen.toml"
+    site.write_text(
+        'theme = "brand"\n\n[[notice]]\naudience = "Staff"\n'
+        'text = "[Policy](https://intranet.example/policy?uid=7)"\n',
+        "utf-8",
+    )
+    try:
+        errors = kit.errors()
+    finally:
+        site.write_text('theme = "brand"\n', "utf-8")
+    assert "carries uid, which marks who clicked" in errors
+    assert "(from kitgen.toml:5; also in 1 other file)" in errors
 
 
 def test_a_failed_scan_leaves_the_previous_output_untouched(kit: Kit) -> None:
