@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
 from html.parser import HTMLParser
@@ -46,15 +46,6 @@ class Finding:
     line: int
     problem: str
     evidence: str  # the text that gives it away, looked up in the sources to name the origin
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where an output file's content may have come from, most specific first."""
-
-    candidates: tuple[Path, ...]
-    fallback: str  # named when the evidence is found in none of the candidates
-    copied: bool = False  # the output is a byte copy of the one candidate: same line numbers
 
 
 # --- URLs ---------------------------------------------------------------------
@@ -421,46 +412,3 @@ def scan_tree(root: Path, paths: Sequence[str]) -> list[Finding]:
             text = (root / path).read_bytes().decode("utf-8", errors="replace")
             findings.extend(file_findings(path, text))
     return findings
-
-
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
-    try:
-        text = path.read_text("utf-8", errors="replace")
-    except OSError:
-        return
-    yield from enumerate(text.splitlines(), start=1)
-
-
-def origin(finding: Finding, provenance: Provenance, name: Mapping[Path, str]) -> str:
-    """Name the source file (and line) the finding's evidence came from."""
-    if provenance.copied:
-        return f"{provenance.fallback}:{finding.line}"
-    needles = [finding.evidence, finding.evidence.split("?")[0]]
-    for needle in dict.fromkeys(n for n in needles if len(n) >= 3):
-        for candidate in provenance.candidates:
-            for number, line in _lines(candidate):
-                if needle in line:
-                    return f"{name.get(candidate, candidate.as_posix())}:{number}"
-    return provenance.fallback
-
-
-def report(
-    findings: Sequence[Finding],
-    provenance: Mapping[str, Provenance],
-    name: Mapping[Path, str],
-    default: Provenance,
-) -> list[str]:
-    """Turn findings into the build's error lines: `<file>:<line>: <problem> (from <origin>)`.
-
-    One template mistake shows on every page: it is reported once, with a count of the others.
-    """
-    grouped: dict[tuple[str, str], list[Finding]] = {}
-    for f in findings:
-        source = origin(f, provenance.get(f.path, default), name)
-        grouped.setdefault((f.problem, source), []).append(f)
-    lines = []
-    for (problem, source), group in grouped.items():
-        first, others = group[0], len({f.path for f in group} - {group[0].path})
-        also = f"; also in {others} other file{'s' * (others != 1)}" if others else ""
-        lines.append(f"{first.path}:{first.line}: {problem} (from {source}{also})")
-    return lines

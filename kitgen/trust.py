@@ -7,7 +7,8 @@ workspace cannot switch either off; a theme that breaks one gets the same error 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,58 @@ from kitgen.paths import display_path
 CORE_POINTS = ("voluntary", "untracked", "personal", "non_staff", "disclosure", "revert")
 NOTICE_MARKER = "data-kit-notice"
 CAMPAIGN_FILES = ("campaign.toml", "notice.md", "terms.md", "announcement.md")
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Where an output file's content may have come from, most specific first."""
+
+    candidates: tuple[Path, ...]
+    fallback: str  # named when the evidence is found in none of the candidates
+    copied: bool = False  # the output is a byte copy of the one candidate: same line numbers
+
+
+def _lines(path: Path) -> Iterator[tuple[int, str]]:
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return
+    yield from enumerate(text.splitlines(), start=1)
+
+
+def origin(finding: scan.Finding, provenance: Provenance, name: Mapping[Path, str]) -> str:
+    """Name the source file (and line) the finding's evidence came from."""
+    if provenance.copied:
+        return f"{provenance.fallback}:{finding.line}"
+    needles = [finding.evidence, finding.evidence.split("?")[0]]
+    for needle in dict.fromkeys(n for n in needles if len(n) >= 3):
+        for candidate in provenance.candidates:
+            for number, line in _lines(candidate):
+                if needle in line:
+                    return f"{name.get(candidate, candidate.as_posix())}:{number}"
+    return provenance.fallback
+
+
+def report(
+    findings: Sequence[scan.Finding],
+    provenance: Mapping[str, Provenance],
+    name: Mapping[Path, str],
+    default: Provenance,
+) -> list[str]:
+    """Turn findings into the build's error lines: `<file>:<line>: <problem> (from <origin>)`.
+
+    One template mistake shows on every page: it is reported once, with a count of the others.
+    """
+    grouped: dict[tuple[str, str], list[scan.Finding]] = {}
+    for f in findings:
+        source = origin(f, provenance.get(f.path, default), name)
+        grouped.setdefault((f.problem, source), []).append(f)
+    lines = []
+    for (problem, source), group in grouped.items():
+        first, others = group[0], len({f.path for f in group} - {group[0].path})
+        also = f"; also in {others} other file{'s' * (others != 1)}" if others else ""
+        lines.append(f"{first.path}:{first.line}: {problem} (from {source}{also})")
+    return lines
 
 
 def source_names(root: Path, themes: Sequence[Path]) -> dict[Path, str]:
@@ -60,7 +113,7 @@ def _page_template(path: str) -> str:
 
 def provenance(
     root: Path, themes: Sequence[Path], campaigns: Sequence[Campaign]
-) -> tuple[dict[str, scan.Provenance], scan.Provenance, dict[Path, str]]:
+) -> tuple[dict[str, Provenance], Provenance, dict[Path, str]]:
     """Map output files to the sources that may have fed them; return also a default and names."""
     names = source_names(root, themes)
     templates = _template_files(themes)
@@ -75,22 +128,22 @@ def provenance(
     names.update({f: display_path(f, root) for f in site_file})
     every_campaign = [f for files in by_slug.values() for f in files]
 
-    result: dict[str, scan.Provenance] = {}
+    result: dict[str, Provenance] = {}
     for name, file in render.static_files(themes).items():
         hashed = render.hashed_name(name, file.read_bytes())
-        result[hashed] = scan.Provenance((file,), names[file], copied=True)
+        result[hashed] = Provenance((file,), names[file], copied=True)
 
-    def page(path: str) -> scan.Provenance:
+    def page(path: str) -> Provenance:
         slug = path.split("/", 1)[0] if "/" in path else ""
         content = by_slug.get(slug, every_campaign)
         template = names.get(resolve_template(themes, _page_template(path)), "the theme")
-        return scan.Provenance((*content, *site_file, *templates, *strings), f"template {template}")
+        return Provenance((*content, *site_file, *templates, *strings), f"template {template}")
 
     for slug in ("", *by_slug):
         for leaf in ("index.html", "terms/index.html"):
             path = f"{slug}/{leaf}" if slug else leaf
             result[path] = page(path)
-    default = scan.Provenance(
+    default = Provenance(
         (*every_campaign, *site_file, *templates, *strings), "the theme's templates"
     )
     return result, default, names
@@ -108,7 +161,7 @@ def tracking_problems(
     if not findings:
         return []
     where, default, names = provenance(root, themes, campaigns)
-    return scan.report(findings, where, names, default)
+    return report(findings, where, names, default)
 
 
 class _Text(HTMLParser):
