@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from pathlib import Path
@@ -425,3 +428,20 @@ def test_the_sample_kit_passes_the_scan(sample_kit: Path) -> None:
 )
 def test_other_origin_is_decided_the_way_browsers_parse_urls(url: str, other: bool) -> None:
     assert scan.is_other_origin(url) is other
+
+
+def test_the_command_line_exits_1_naming_file_line_and_origin(kit: Kit) -> None:
+    kit.static("kit.js", '"use strict";\nlocalStorage.setItem("seen", "1");\n')
+    result = subprocess.run(
+        [sys.executable, "-m", "kitgen", "build", "--root", str(kit.root), "-j", "1"],
+        env={**os.environ, "CI": "true"},
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert re.search(
+        r"^Error: assets/kit\.[0-9a-f]{10}\.js:2: script stores data in the browser"
+        r" \(localStorage, sessionStorage or indexedDB\) \(from themes/brand/static/kit\.js:2\)$",
+        result.stderr,
+        re.MULTILINE,
+    ), result.stderr
