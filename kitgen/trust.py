@@ -17,7 +17,8 @@ from kitgen import render, scan
 from kitgen.config import SITE_FILE, Campaign
 from kitgen.paths import display_path
 
-# The notice's core points, as keys of [notice] in the theme's strings: always rendered.
+# The notice's core points, as keys of [notice] in the theme's strings: always rendered. A page
+# may use a point's `<key>_elsewhere` wording instead (the terms page points to the kit page).
 CORE_POINTS = ("voluntary", "untracked", "personal", "non_staff", "disclosure", "revert")
 NOTICE_MARKER = "data-kit-notice"
 CAMPAIGN_FILES = ("campaign.toml", "notice.md", "terms.md", "announcement.md")
@@ -183,23 +184,33 @@ def _squash(text: str) -> str:
     return " ".join(text.split())
 
 
-def notice_points(strings: Mapping[str, Any], label: str) -> tuple[list[str], list[str]]:
-    """Return the notice's core points from the theme strings, and problems with them."""
+def notice_points(
+    strings: Mapping[str, Any], label: str
+) -> tuple[list[tuple[str, ...]], list[str]]:
+    """Return each core point's accepted wordings from the theme strings, and problems."""
     notice = strings.get("notice", {})
-    points, problems = [], []
+    notice = notice if isinstance(notice, dict) else {}
+    points: list[tuple[str, ...]] = []
+    problems = []
     for key in CORE_POINTS:
-        value = notice.get(key, "") if isinstance(notice, dict) else ""
+        value = notice.get(key, "")
         if not isinstance(value, str) or not value.strip():
             problems.append(
                 f"{label}: notice.{key} must not be empty — the notice's core points always render"
             )
-        else:
-            points.append(_squash(value))
+            continue
+        other = notice.get(f"{key}_elsewhere", "")
+        extra = (_squash(other),) if isinstance(other, str) and other.strip() else ()
+        points.append((_squash(value), *extra))
     return points, problems
 
 
 def notice_problems(
-    out: Path, pages: Mapping[str, str], points: Sequence[str], themes: Sequence[Path], root: Path
+    out: Path,
+    pages: Mapping[str, str],
+    points: Sequence[tuple[str, ...]],
+    themes: Sequence[Path],
+    root: Path,
 ) -> list[str]:
     """Check each (page, template name) carries the marked notice with every core point."""
     names = source_names(root, themes)
@@ -209,7 +220,7 @@ def notice_problems(
         parser.feed((out / page).read_text("utf-8"))
         parser.close()
         text = _squash(" ".join(parser.parts))
-        missing = [p for p in points if p not in text]
+        missing = [p[0] for p in points if not any(wording in text for wording in p)]
         if parser.marked and not missing:
             continue
         what = "has no opt-in notice block" if not parser.marked else "misses notice points"

@@ -117,3 +117,29 @@ def test_strings_cannot_empty_a_core_point(simple: Workspace) -> None:
     (simple.root / "kitgen.toml").write_text('theme = "brand"\n', "utf-8")
     with pytest.raises(ContentError, match=r"notice.untracked must not be empty"):
         simple.build()
+
+
+def test_a_page_may_word_a_point_for_elsewhere_but_not_drop_it(simple: Workspace) -> None:
+    strings = simple.root / "themes" / "brand" / "strings"
+    strings.mkdir(parents=True)
+    (strings / "en.toml").write_text(
+        '[notice]\nrevert_elsewhere = "The campaign page shows how to change back."\n', "utf-8"
+    )
+    points = "".join(
+        f"<li>{{{{ t.notice.{k} }}}}</li>"
+        for k in ("voluntary", "untracked", "personal", "non_staff", "disclosure")
+    )
+    terms = (
+        '{% extends "base.html" %}\n{% block main %}<section data-kit-notice><ul>'
+        + points
+        + "<li>{{ t.notice.revert_elsewhere }}</li></ul></section>{% endblock %}\n"
+    )
+    _theme(simple, "terms.html", terms)
+    simple.build()
+    text = parse(simple.out / "simple" / "terms" / "index.html").plain_text
+    assert "The campaign page shows how to change back." in text
+    (simple.root / "themes" / "brand" / "templates" / "terms.html").write_text(
+        terms.replace("<li>{{ t.notice.revert_elsewhere }}</li>", ""), "utf-8"
+    )
+    with pytest.raises(ContentError, match=r"misses notice points \('Changed your mind\?"):
+        simple.build()
