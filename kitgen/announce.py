@@ -42,8 +42,9 @@ def kit_link(site: SiteConfig, slug: str) -> str:
 
 
 def format_date(d: dt.date, strings: Mapping[str, Any]) -> str:
-    """Format a date the way the pages do: 30 April 2027."""
-    return f"{d.day} {strings['months'][d.month - 1]} {d.year}"
+    """Format a date the way the pages do (the strings' `date` pattern): 30 April 2027."""
+    pattern = strings.get("date", "{day} {month} {year}")
+    return str(pattern).format(day=d.day, month=strings["months"][d.month - 1], year=d.year)
 
 
 def announcement(

@@ -143,3 +143,17 @@ def test_calendar_and_announcement_are_byte_identical_across_builds(
         assert (tmp_path / "a" / "simple" / name).read_bytes() == (
             tmp_path / "b" / "simple" / name
         ).read_bytes()
+
+
+def test_german_sites_announce_in_german_and_pass_the_lint(simple: Workspace) -> None:
+    (simple.root / "kitgen.toml").write_text('language = "de"\n', "utf-8")
+    simple.build()
+    md = (simple.out / "simple" / "announcement.md").read_text("utf-8")
+    assert md.startswith("# Simple: Kampagnenbilder, wenn Sie möchten\n")
+    assert "Es wird keine Erinnerungen geben." in md
+    assert md.endswith("Verfügbar bis 31. Dezember 2026.\n")
+    assert list(lint_text(md)) == []
+    event = _event((simple.out / "simple" / "simple-ends.ics").read_bytes())
+    assert str(event["SUMMARY"]) == "Simple endet heute"
+    page = parse(simple.out / "simple" / "index.html").plain_text
+    assert "Das Enddatum in Ihren Kalender eintragen" in page
