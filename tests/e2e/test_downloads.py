@@ -1,0 +1,78 @@
+"""Every download a campaign page offers arrives through nginx as the file the page describes."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PIL import Image
+from playwright.sync_api import Page
+
+from .pages import CAMPAIGN_PAGES, campaign_of, fetch, page_id
+
+# Each download link with the pixel sizes ("1584×396") stated by its nearest enclosing element
+# that states any: the text a person reads next to the button.
+DOWNLOADS = """() => [...document.querySelectorAll("a[download]")].map((a) => {
+  let sizes = [];
+  for (let n = a.parentElement; n && n !== document.body && !sizes.length; n = n.parentElement) {
+    sizes = [...n.textContent.matchAll(/(\\d+)\\s*×\\s*(\\d+)/g)].map((m) => [+m[1], +m[2]]);
+  }
+  return {href: a.href, path: a.getAttribute("href"), sizes};
+})"""
+
+
+@pytest.mark.parametrize("path", CAMPAIGN_PAGES, ids=page_id)
+def test_every_image_download_has_the_type_and_size_the_page_states(
+    page: Page, nginx_kit: str, sample_kit: Path, path: str
+) -> None:
+    page.goto(nginx_kit + path)
+    links: list[dict[str, Any]] = page.evaluate(DOWNLOADS)
+    campaign = campaign_of(sample_kit, path)
+    assets = {nginx_kit + a["path"]: a for a in campaign["assets"]}
+    offered = {link["href"] for link in links}
+    assert offered == {*assets, nginx_kit + campaign["zip"]}, "the page offers every download"
+    problems = []
+    for link in links:
+        if link["href"] not in assets:
+            continue  # the zip, below
+        response = fetch(link["href"])
+        want = assets[link["href"]]["media_type"]
+        if response.status != 200 or response.headers.get_content_type() != want:
+            problems.append(
+                f"{link['path']}: HTTP {response.status} {response.headers['Content-Type']}"
+            )
+            continue
+        with Image.open(io.BytesIO(response.body)) as img:
+            decoded = list(img.size)
+            kind = Image.MIME.get(img.format or "")
+        if kind != want:
+            problems.append(f"{link['path']}: served as {want} but is {kind}")
+        if len({tuple(s) for s in link["sizes"]}) != 1:
+            problems.append(f"{link['path']}: the page states sizes {link['sizes']}, want one")
+        elif link["sizes"][0] != decoded:
+            problems.append(f"{link['path']}: page says {link['sizes'][0]}, image is {decoded}")
+    assert problems == []
+
+
+@pytest.mark.parametrize("path", CAMPAIGN_PAGES, ids=page_id)
+def test_the_zip_downloads_with_exactly_the_campaigns_images(
+    page: Page, nginx_kit: str, sample_kit: Path, path: str, tmp_path: Path
+) -> None:
+    page.goto(nginx_kit + path)
+    campaign = campaign_of(sample_kit, path)
+    with page.expect_download() as started:
+        page.locator(f"a[download][href$='{campaign['zip'].split('/')[-1]}']").click()
+    download = started.value
+    assert download.failure() is None
+    assert download.url == nginx_kit + campaign["zip"]
+    saved = tmp_path / download.suggested_filename
+    download.save_as(saved)
+    prefix = campaign["slug"] + "/"
+    want = {a["path"].removeprefix(prefix): a["sha256"] for a in campaign["assets"]}
+    with zipfile.ZipFile(saved) as archive:
+        got = {name: hashlib.sha256(archive.read(name)).hexdigest() for name in archive.namelist()}
+    assert got == want

@@ -1,0 +1,151 @@
+"""Every page in real Chromium through nginx: private, error-free, usable by keyboard and phone."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page
+
+from .browser import RecordedPage
+from .pages import CAMPAIGN_PAGES, PAGES, campaign_of, page_id
+from .test_server import security_problems
+
+OpenPage = Callable[..., RecordedPage]
+
+# Lazy images load only when scrolled to; load them all, so every request is seen.
+LOAD_ALL_IMAGES = """async () => {
+  const images = [...document.images];
+  for (const img of images) img.loading = "eager";
+  await Promise.all(images.map((img) => img.decode().catch(() => {})));
+}"""
+
+# Every element that Tab should reach: visible, enabled, not taken out of the tab order.
+LIST_FOCUSABLES = """() => {
+  window.__focusables = [...document.querySelectorAll(
+    "a[href], button, input, select, textarea, summary, [tabindex]"
+  )].filter((el) => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0
+      && getComputedStyle(el).visibility !== "hidden");
+  return window.__focusables.map((el) => el.outerHTML.slice(0, 120));
+}"""
+
+# Which listed element has focus, and whether a person can see that it has.
+FOCUSED = """() => {
+  const el = document.activeElement;
+  if (!el || el === document.body) return null;
+  const style = getComputedStyle(el);
+  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
+  const ring = outline || style.boxShadow !== "none";
+  return {index: window.__focusables.indexOf(el), html: el.outerHTML.slice(0, 120),
+          visible: el.matches(":focus-visible") && ring};
+}"""
+
+
+@pytest.mark.parametrize("path", PAGES, ids=page_id)
+def test_page_loads_everything_from_its_own_origin_without_errors(
+    open_page_factory: OpenPage, nginx_kit: str, path: str
+) -> None:
+    recorded = open_page_factory()
+    response = recorded.page.goto(nginx_kit + path)
+    assert response is not None and response.status == 200
+    assert security_problems(nginx_kit + path, _Headers(response.all_headers())) == []
+    recorded.page.evaluate(LOAD_ALL_IMAGES)
+    recorded.page.wait_for_load_state("networkidle")
+    assert len(recorded.log.requests) > 1  # the recorder works: page, css, images...
+    assert recorded.problems(nginx_kit) == []
+
+
+class _Headers(dict[str, str]):
+    """Playwright's lower-cased header dict, read like an HTTP message's headers."""
+
+    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
+        return super().get(name.lower(), default)
+
+
+@pytest.mark.parametrize("path", PAGES, ids=page_id)
+def test_keyboard_reaches_everything_with_visible_focus(
+    page: Page, nginx_kit: str, sample_kit: Path, path: str
+) -> None:
+    page.goto(nginx_kit + path)
+    focusables: list[str] = page.evaluate(LIST_FOCUSABLES)
+    reached: set[int] = set()
+    unseen: list[str] = []
+    for _ in range(len(focusables) + 2):
+        page.keyboard.press("Tab")
+        focused: dict[str, Any] | None = page.evaluate(FOCUSED)
+        if focused is None or focused["index"] in reached:
+            break  # focus left the page or came round again
+        reached.add(focused["index"])
+        if not focused["visible"]:
+            unseen.append(focused["html"])
+    assert [html for i, html in enumerate(focusables) if i not in reached] == []
+    assert unseen == [], "focus is not visible on these"
+    if path in CAMPAIGN_PAGES:
+        campaign = campaign_of(sample_kit, path)
+        downloads = page.locator("a[download]")
+        assert downloads.count() == len(campaign["assets"]) + 1  # every image, and the zip
+        platforms = {a["platform"] for a in campaign["assets"]}
+        picker = {f"#{p}" for p in platforms}
+        linked = set(page.eval_on_selector_all("a[href^='#']", "a => a.map(e => e.hash)"))
+        assert picker <= linked, "the platform picker links to every platform's section"
+
+
+@pytest.mark.parametrize("path", PAGES, ids=page_id)
+def test_page_fits_a_320_pixel_screen(
+    open_page_factory: OpenPage, nginx_kit: str, path: str
+) -> None:
+    recorded = open_page_factory(viewport={"width": 320, "height": 640})
+    recorded.page.goto(nginx_kit + path)
+    width = recorded.page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 320, f"{path or 'index'} scrolls sideways at 320 px ({width} px wide)"
+    assert recorded.problems(nginx_kit) == []
+
+
+@pytest.mark.parametrize("path", PAGES, ids=page_id)
+def test_page_works_without_javascript(
+    open_page_factory: OpenPage, nginx_kit: str, sample_kit: Path, path: str
+) -> None:
+    recorded = open_page_factory(java_script_enabled=False)
+    response = recorded.page.goto(nginx_kit + path)
+    assert response is not None and response.status == 200
+    page = recorded.page
+    assert page.locator("h1").is_visible()
+    assert page.locator("[data-kit-notice]").count() == (0 if path == "" else 1)
+    if path in CAMPAIGN_PAGES:
+        campaign = campaign_of(sample_kit, path)
+        downloads = page.locator("a[download]")
+        assert downloads.count() == len(campaign["assets"]) + 1
+        hidden = [
+            downloads.nth(i).get_attribute("href")
+            for i in range(downloads.count())
+            if not downloads.nth(i).is_visible()
+        ]
+        assert hidden == [], "downloads need JavaScript to show"
+    elif path == "":
+        for slug in (p.rstrip("/") for p in CAMPAIGN_PAGES):
+            assert page.locator(f"a[href^='{slug}/']").first.is_visible()
+    assert recorded.log.foreign_requests(nginx_kit) == []
+    assert recorded.log.console_errors == []
+
+
+@pytest.mark.parametrize("path", PAGES, ids=page_id)
+def test_screenshots_for_people_to_look_at(
+    open_page_factory: OpenPage, nginx_kit: str, artifacts: Path, path: str
+) -> None:
+    """Keep phone and desktop, light and dark screenshots of each page in test-artifacts/."""
+    folder = artifacts / "screenshots"
+    folder.mkdir(exist_ok=True)
+    recorded = open_page_factory()
+    recorded.page.goto(nginx_kit + path)
+    recorded.page.evaluate(LOAD_ALL_IMAGES)
+    for device, (width, height) in (("phone", (360, 740)), ("desktop", (1280, 800))):
+        recorded.page.set_viewport_size({"width": width, "height": height})
+        for scheme in ("light", "dark"):
+            recorded.page.emulate_media(color_scheme=scheme)
+            # JPEG: a phone-width page is over 20 000 px tall, and PNG takes seconds to encode.
+            shot = folder / f"{page_id(path)}-{device}-{scheme}.jpg"
+            recorded.page.screenshot(path=shot, full_page=True, type="jpeg", quality=85)
+            assert shot.stat().st_size > 1000
+    assert recorded.problems(nginx_kit) == []
