@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from . import tools
 
@@ -23,7 +24,7 @@ def test_every_page_validates_with_the_nu_html_checker(sample_kit: Path) -> None
     )
     messages = json.loads(run.stdout)["messages"]
     errors = [
-        f"{Path(m.get('url', '?')).relative_to(sample_kit.resolve()) if m.get('url') else '?'}"
+        f"{urlsplit(m.get('url', '')).path.removeprefix(str(sample_kit))}"
         f":{m.get('lastLine', '?')}: {m['message']}"
         for m in messages
         if m["type"] in ("error", "non-document-error")
