@@ -43,20 +43,6 @@ FOCUSED = """() => {
 }"""
 
 
-@pytest.mark.parametrize("path", PAGES, ids=page_id)
-def test_page_loads_everything_from_its_own_origin_without_errors(
-    open_page_factory: OpenPage, nginx_kit: str, path: str
-) -> None:
-    recorded = open_page_factory()
-    response = recorded.page.goto(nginx_kit + path)
-    assert response is not None and response.status == 200
-    assert security_problems(nginx_kit + path, _Headers(response.all_headers())) == []
-    recorded.page.evaluate(LOAD_ALL_IMAGES)
-    recorded.page.wait_for_load_state("networkidle")
-    assert len(recorded.log.requests) > 1  # the recorder works: page, css, images...
-    assert recorded.problems(nginx_kit) == []
-
-
 class _Headers(dict[str, str]):
     """Playwright's lower-cased header dict, read like an HTTP message's headers."""
 
@@ -131,15 +117,17 @@ def test_page_works_without_javascript(
 
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
-def test_screenshots_for_people_to_look_at(
+def test_page_loads_everything_from_its_own_origin_without_errors(
     open_page_factory: OpenPage, nginx_kit: str, artifacts: Path, path: str
 ) -> None:
-    """Keep phone and desktop, light and dark screenshots of each page in test-artifacts/."""
+    """Load every image at phone and desktop width, light and dark; keep screenshots of each."""
+    recorded = open_page_factory()
+    response = recorded.page.goto(nginx_kit + path)
+    assert response is not None and response.status == 200
+    assert security_problems(nginx_kit + path, _Headers(response.all_headers())) == []
+    recorded.page.evaluate(LOAD_ALL_IMAGES)
     folder = artifacts / "screenshots"
     folder.mkdir(exist_ok=True)
-    recorded = open_page_factory()
-    recorded.page.goto(nginx_kit + path)
-    recorded.page.evaluate(LOAD_ALL_IMAGES)
     for device, (width, height) in (("phone", (360, 740)), ("desktop", (1280, 800))):
         recorded.page.set_viewport_size({"width": width, "height": height})
         for scheme in ("light", "dark"):
@@ -148,4 +136,6 @@ def test_screenshots_for_people_to_look_at(
             shot = folder / f"{page_id(path)}-{device}-{scheme}.jpg"
             recorded.page.screenshot(path=shot, full_page=True, type="jpeg", quality=85)
             assert shot.stat().st_size > 1000
+    recorded.page.wait_for_load_state("networkidle")
+    assert len(recorded.log.requests) > 2  # the recorder works: page, css, js, images...
     assert recorded.problems(nginx_kit) == []
