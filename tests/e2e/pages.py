@@ -40,6 +40,14 @@ def campaign_of(kit: Path, path: str) -> dict[str, Any]:
     return next(c for c in manifest(kit)["campaigns"] if c["slug"] == slug)
 
 
+def zips_of(campaign: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    """Return each zip a campaign offers (all of it, and per platform if built) with its assets."""
+    zips = {campaign["zip"]: campaign["assets"]}
+    for platform, path in campaign.get("platform_zips", {}).items():
+        zips[path] = [a for a in campaign["assets"] if a["platform"] == platform]
+    return zips
+
+
 @dataclass(frozen=True)
 class Response:
     status: int
