@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urljoin
 
 import pytest
 from playwright.sync_api import Page
@@ -31,15 +32,29 @@ LIST_FOCUSABLES = """() => {
   return window.__focusables.map((el) => el.outerHTML.slice(0, 120));
 }"""
 
-# Which listed element has focus, and whether a person can see that it has.
+# Which listed element has focus, and whether a person can see that it has: some outline,
+# shadow, colour or border of it or of a container (a card with :focus-within) must change
+# when focus leaves. Focus is then put back, so the next Tab continues from here.
 FOCUSED = """() => {
   const el = document.activeElement;
   if (!el || el === document.body) return null;
-  const style = getComputedStyle(el);
-  const outline = style.outlineStyle !== "none" && parseFloat(style.outlineWidth) > 0;
-  const ring = outline || style.boxShadow !== "none";
+  const props = ["outline-style", "outline-width", "outline-color", "box-shadow",
+                 "background-color", "color", "border-color", "text-decoration-line"];
+  const look = () => {
+    const seen = [];
+    for (let n = el; n && n !== document.documentElement; n = n.parentElement) {
+      const style = getComputedStyle(n);
+      seen.push(props.map((p) => style.getPropertyValue(p)).join("|"));
+    }
+    return seen.join("/");
+  };
+  const focused = look();
+  const keyboard = el.matches(":focus-visible");
+  el.blur();
+  const blurred = look();
+  el.focus();
   return {index: window.__focusables.indexOf(el), html: el.outerHTML.slice(0, 120),
-          visible: el.matches(":focus-visible") && ring};
+          visible: keyboard && focused !== blurred};
 }"""
 
 
@@ -70,8 +85,6 @@ def test_keyboard_reaches_everything_with_visible_focus(
     assert unseen == [], "focus is not visible on these"
     if path in CAMPAIGN_PAGES:
         campaign = campaign_of(sample_kit, path)
-        downloads = page.locator("a[download]")
-        assert downloads.count() == len(campaign["assets"]) + 1  # every image, and the zip
         platforms = {a["platform"] for a in campaign["assets"]}
         picker = {f"#{p}" for p in platforms}
         linked = set(page.eval_on_selector_all("a[href^='#']", "a => a.map(e => e.hash)"))
@@ -102,7 +115,11 @@ def test_page_works_without_javascript(
     if path in CAMPAIGN_PAGES:
         campaign = campaign_of(sample_kit, path)
         downloads = page.locator("a[download]")
-        assert downloads.count() == len(campaign["assets"]) + 1
+        hrefs = {
+            urljoin(page.url, downloads.nth(i).get_attribute("href") or "")
+            for i in range(downloads.count())
+        }
+        assert {nginx_kit + a["path"] for a in campaign["assets"]} <= hrefs
         hidden = [
             downloads.nth(i).get_attribute("href")
             for i in range(downloads.count())

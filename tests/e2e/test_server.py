@@ -29,6 +29,9 @@ MEDIA_TYPES = {
     ".webp": "image/webp",
     ".avif": "image/avif",
     ".zip": "application/zip",
+    ".svg": "image/svg+xml",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
     "": "text/plain",  # SHA256SUMS
 }
 YEAR = 365 * 24 * 3600
