@@ -6,7 +6,7 @@ Reuse them in any browser test:
   with the deploy config from deploy/nginx/kitgen.conf;
 - `browser`: the session's headless Chromium (Playwright `Browser`);
 - `open_page_factory(**context_options)`: a `RecordedPage` in a new context (viewport,
-  colour_scheme, java_script_enabled...), closed after the test;
+  color_scheme, java_script_enabled...), closed after the test;
 - `recorded_page` / `page`: the same with default options, as `RecordedPage` / Playwright `Page`.
 
 `RecordedPage.problems(nginx_kit)` lists every request to another origin, console error,
