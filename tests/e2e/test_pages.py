@@ -12,7 +12,7 @@ from playwright.sync_api import Page
 
 from .browser import RecordedPage
 from .pages import CAMPAIGN_PAGES, PAGES, campaign_of, page_id
-from .test_server import security_problems
+from .policy import security_problems
 
 OpenPage = Callable[..., RecordedPage]
 
@@ -56,13 +56,6 @@ FOCUSED = """() => {
   return {index: window.__focusables.indexOf(el), html: el.outerHTML.slice(0, 120),
           visible: keyboard && focused !== blurred};
 }"""
-
-
-class _Headers(dict[str, str]):
-    """Playwright's lower-cased header dict, read like an HTTP message's headers."""
-
-    def get(self, name: str, default: Any = None) -> Any:  # type: ignore[override]
-        return super().get(name.lower(), default)
 
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
@@ -141,7 +134,7 @@ def test_page_loads_everything_from_its_own_origin_without_errors(
     recorded = open_page_factory()
     response = recorded.page.goto(nginx_kit + path)
     assert response is not None and response.status == 200
-    assert security_problems(nginx_kit + path, _Headers(response.all_headers())) == []
+    assert security_problems(nginx_kit + path, response.all_headers()) == []
     recorded.page.evaluate(LOAD_ALL_IMAGES)
     folder = artifacts / "screenshots"
     folder.mkdir(exist_ok=True)
