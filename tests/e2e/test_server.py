@@ -34,6 +34,12 @@ def max_age(cache_control: str) -> int:
     return int(found.group(1)) if found else 0
 
 
+def test_the_page_list_covers_every_page_of_the_kit(sample_kit: Path) -> None:
+    """PAGES parametrizes every browser test: a new kind of page must be added to it."""
+    built = {p.relative_to(sample_kit).as_posix() for p in sample_kit.rglob("*.html")}
+    assert built == {f"{path}index.html" for path in PAGES}
+
+
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
 def test_every_page_is_served_with_the_security_headers(nginx_kit: str, path: str) -> None:
     response = fetch(nginx_kit + path)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -28,7 +29,7 @@ def in_ci() -> bool:
     return os.environ.get("CI", "").lower() not in ("", "0", "false", "no")
 
 
-def missing(tool: str) -> None:
+def missing(tool: str) -> NoReturn:
     """Skip (locally) or fail (in CI) because `tool` is not installed, saying how to install it."""
     message = f"{tool} is not installed; install it with: {HOW_TO_GET[tool]}"
     if in_ci():
@@ -43,7 +44,6 @@ def program(tool: str, *candidates: str) -> str:
         if found:
             return found
     missing(tool)
-    raise AssertionError("unreachable")  # missing() always raises
 
 
 def nginx() -> str:
