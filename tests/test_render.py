@@ -72,8 +72,6 @@ def test_pages_have_no_external_urls_inline_scripts_or_styles(sample_kit: Path) 
                 anchor = next(e for e in page.all("a") if e.attrs.get("href") == url)
                 assert {"noopener", "noreferrer"} <= set(anchor.attrs.get("rel", "").split())
                 assert not parts.query, url
-            elif url == "data:,":
-                continue  # the empty icon: inline, so no /favicon.ico request leaves the kit
             else:
                 assert parts.scheme in ("", "mailto"), url
                 assert not url.startswith("/"), url  # relative: works from any sub-path
