@@ -29,7 +29,8 @@ LIST_FOCUSABLES = """() => {
     "a[href], button, input, select, textarea, summary, [tabindex]"
   )].filter((el) => el.tabIndex >= 0 && !el.disabled && el.getClientRects().length > 0
       && getComputedStyle(el).visibility !== "hidden");
-  return window.__focusables.map((el) => el.outerHTML.slice(0, 120));
+  return window.__focusables.map((el) => ({html: el.outerHTML.slice(0, 120),
+                                           href: el.href || "", hash: el.hash || ""}));
 }"""
 
 # Which listed element has focus, and whether a person can see that it has: some outline,
@@ -63,25 +64,26 @@ def test_keyboard_reaches_everything_with_visible_focus(
     page: Page, nginx_kit: str, sample_kit: Path, path: str
 ) -> None:
     page.goto(nginx_kit + path)
-    focusables: list[str] = page.evaluate(LIST_FOCUSABLES)
-    reached: set[int] = set()
+    focusables: list[dict[str, str]] = page.evaluate(LIST_FOCUSABLES)
+    order: list[int] = []  # indices into focusables, in Tab order
     unseen: list[str] = []
     for _ in range(len(focusables) + 2):
         page.keyboard.press("Tab")
         focused: dict[str, Any] | None = page.evaluate(FOCUSED)
-        if focused is None or focused["index"] in reached:
+        if focused is None or focused["index"] in order:
             break  # focus left the page or came round again
-        reached.add(focused["index"])
+        order.append(focused["index"])
         if not focused["visible"]:
             unseen.append(focused["html"])
-    assert [html for i, html in enumerate(focusables) if i not in reached] == []
+    reached = [focusables[i] for i in order]
+    assert [f["html"] for i, f in enumerate(focusables) if i not in order] == []
     assert unseen == [], "focus is not visible on these"
     if path in CAMPAIGN_PAGES:
         campaign = campaign_of(sample_kit, path)
-        platforms = {a["platform"] for a in campaign["assets"]}
-        picker = {f"#{p}" for p in platforms}
-        linked = set(page.eval_on_selector_all("a[href^='#']", "a => a.map(e => e.hash)"))
-        assert picker <= linked, "the platform picker links to every platform's section"
+        downloads = {nginx_kit + a["path"] for a in campaign["assets"]}
+        assert downloads <= {f["href"] for f in reached}, "Tab reaches every download"
+        picker = {f"#{a['platform']}" for a in campaign["assets"]}
+        assert picker <= {f["hash"] for f in reached}, "Tab reaches the platform picker"
 
 
 @pytest.mark.parametrize("path", PAGES, ids=page_id)
