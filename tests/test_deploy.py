@@ -11,7 +11,21 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 DEPLOY = Path(__file__).resolve().parent.parent / "deploy"
-KIT_EXTENSIONS = ["html", "css", "js", "json", "jpg", "png", "webp", "avif", "zip"]
+KIT_EXTENSIONS = [
+    "html",
+    "css",
+    "js",
+    "json",
+    "jpg",
+    "png",
+    "webp",
+    "avif",
+    "zip",
+    "svg",
+    "txt",
+    "md",
+    "ics",
+]
 
 
 def nginx() -> tuple[dict[str, str], dict[str, str]]:
@@ -19,11 +33,10 @@ def nginx() -> tuple[dict[str, str], dict[str, str]]:
     headers = dict(re.findall(r'^\s*add_header ([\w-]+) "([^"]*)" always;', text, re.M))
     types_block = re.search(r"types \{(.*?)\}", text, re.S)
     assert types_block
-    types = {
-        ext: line.split()[0]
-        for line in types_block.group(1).strip().splitlines()
-        for ext in line.strip().rstrip(";").split()[1:]
-    }
+    entries = [
+        line.split("#")[0].strip().rstrip(";").split() for line in types_block.group(1).splitlines()
+    ]
+    types = {ext: entry[0] for entry in entries if entry for ext in entry[1:]}
     return headers, types
 
 

@@ -22,6 +22,9 @@ MEDIA_TYPES = {
     ".avif": "image/avif",
     ".zip": "application/zip",
     ".svg": "image/svg+xml",
+    ".txt": "text/plain",
+    ".md": "text/plain",  # announcement texts: shown, not downloaded
+    ".ics": "text/calendar",
     ".ico": "image/x-icon",
     ".woff2": "font/woff2",
     "": "text/plain",  # SHA256SUMS
