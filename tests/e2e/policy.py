@@ -1,4 +1,4 @@
-"""The headers every response of a deployed kit must carry, as the issue for IT states them."""
+"""What a deployed kit's responses must carry: the security headers the issue names, the types."""
 
 from __future__ import annotations
 
@@ -14,6 +14,26 @@ REQUIRED_CSP = {
     "frame-ancestors": "'none'",
 }
 DENIED_FEATURES = ["camera", "microphone", "geolocation", "payment", "usb", "display-capture"]
+
+# The Content-Type (without parameters) each kind of file in a kit must be served with.
+MEDIA_TYPES = {
+    ".html": "text/html",
+    ".css": "text/css",
+    ".js": "application/javascript",
+    ".json": "application/json",
+    ".jpg": "image/jpeg",
+    ".png": "image/png",
+    ".webp": "image/webp",
+    ".avif": "image/avif",
+    ".zip": "application/zip",
+    ".svg": "image/svg+xml",
+    ".txt": "text/plain",
+    ".md": "text/plain",  # announcement texts: shown, not downloaded
+    ".ics": "text/calendar",
+    ".ico": "image/x-icon",
+    ".woff2": "font/woff2",
+    "": "text/plain",  # SHA256SUMS
+}
 
 
 def security_problems(url: str, headers: Mapping[str, str]) -> list[str]:
