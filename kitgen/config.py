@@ -44,6 +44,12 @@ class SiteConfig:
     contact: str = ""
     # Extra notes add to the notice; its core points always render and cannot be configured away.
     notice: tuple[NoticeNote, ...] = ()
+    # Sources above this are refused from their header, before any pixel is decoded.
+    max_source_megapixels: float = 100.0
+
+    @property
+    def max_pixels(self) -> int:
+        return int(self.max_source_megapixels * 1_000_000)
 
 
 @dataclass(frozen=True)
@@ -133,11 +139,21 @@ def load_site(root: Path) -> SiteConfig:
     problems = _Problems(display_path(path, root))
     names = list(SiteConfig.__dataclass_fields__)
     _check_keys(raw, names, problems)
-    texts = [n for n in names if n != "notice"]
-    values = {k: _text(raw, k, problems, k) for k in texts if k in raw}
+    texts = [k for k in names if k not in ("notice", "max_source_megapixels")]
+    values: dict[str, Any] = {k: _text(raw, k, problems, k) for k in texts if k in raw}
     if "theme" in values and values["theme"] and slugify(values["theme"]) != values["theme"]:
         problems.add("expected a theme folder name like 'brand'", "theme")
     notes = _notice_notes(raw.get("notice", []), problems)
+    if "max_source_megapixels" in raw:
+        limit = raw["max_source_megapixels"]
+        if (
+            isinstance(limit, bool)
+            or not isinstance(limit, int | float)
+            or not 1 <= limit <= 10_000
+        ):
+            problems.add("expected a number of megapixels from 1 to 10000", "max_source_megapixels")
+        else:
+            values["max_source_megapixels"] = float(limit)
     problems.raise_if_any()
     return SiteConfig(**values, notice=notes)
 

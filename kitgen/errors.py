@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import errno
+
 import click
 
 
@@ -26,3 +28,21 @@ class UsageProblem(KitgenError):
     """The command was asked for something that does not exist: exit code 2."""
 
     exit_code = 2
+
+
+# What a person can do about the usual reasons a write or read fails.
+_ADVICE = {
+    errno.ENOSPC: "free some space and build again",
+    errno.EDQUOT: "free some space (disk quota) and build again",
+    errno.EACCES: "check the permissions of that folder",
+    errno.EPERM: "check the permissions of that folder",
+    errno.EROFS: "the disk is read-only; choose another folder",
+}
+
+
+def io_problem(exc: OSError, where: str = "") -> str:
+    """Describe a failed read or write as one line: `<file>: <problem> — <what to do>`."""
+    where = where or str(exc.filename or "kitgen")
+    reason = exc.strerror or str(exc)
+    advice = _ADVICE.get(exc.errno or 0, "check the disk and build again")
+    return f"{where}: cannot read or write ({reason}) — {advice}"
