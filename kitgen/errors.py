@@ -42,7 +42,8 @@ _ADVICE = {
 
 def io_problem(exc: OSError, where: str = "") -> str:
     """Describe a failed read or write as one line: `<file>: <problem> — <what to do>`."""
-    where = where or str(exc.filename or "kitgen")
+    # A failed copy or rename names its destination second: that is where the write failed.
+    where = where or str(exc.filename2 or exc.filename or "kitgen")
     reason = exc.strerror or str(exc)
     advice = _ADVICE.get(exc.errno or 0, "check the disk and build again")
     return f"{where}: cannot read or write ({reason}) — {advice}"
