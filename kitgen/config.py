@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import logging
 import re
 import tomllib
 from collections.abc import Mapping, Sequence
@@ -19,11 +20,20 @@ from kitgen.errors import ContentError
 from kitgen.paths import display_path, is_inside, read_text, slugify
 from kitgen.platforms import SLOT_KINDS, Platform
 
+log = logging.getLogger("kitgen")
+
 SITE_FILE = "kitgen.toml"
 CAMPAIGN_FILE = "campaign.toml"
 CAMPAIGNS_DIR = "campaigns"
 FITS = ("cover", "contain")
+# Top-level names in the output that belong to the kit itself, not to a campaign.
+RESERVED_SLUGS = ("assets",)
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Characters that hide or disguise text: C0 and C1 controls (but tab and newlines) and the
+# bidi embeddings, overrides and isolates that "Trojan Source" (CVE-2021-42574) abuses to
+# show text in another order than it is stored. LRM, RLM and ALM stay: right-to-left
+# languages need them, and they cannot reorder the text around them.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 
 @dataclass(frozen=True)
@@ -122,12 +132,28 @@ def _check_keys(
             problems.add(f"unknown key {key!r}{_suggest(key, allowed)}", place)
 
 
-def _text(table: Mapping[str, Any], key: str, problems: _Problems, where: str) -> str:
+def _text(
+    table: Mapping[str, Any], key: str, problems: _Problems, where: str, *, shown: bool = True
+) -> str:
     value = table.get(key, "")
     if not isinstance(value, str):
         problems.add("expected a string", where)
         return ""
-    return value
+    return clean_text(value, f"{problems.label}", where) if shown else value
+
+
+def clean_text(text: str, label: str, where: str = "") -> str:
+    """Remove invisible control and bidi-override characters, with a warning naming the place."""
+    cleaned, count = _INVISIBLE.subn("", text)
+    if count:
+        log.warning(
+            "%s: removed %d invisible control or text-direction character%s%s",
+            label,
+            count,
+            "s" * (count != 1),
+            f" ({where})" if where else "",
+        )
+    return cleaned
 
 
 def load_site(root: Path) -> SiteConfig:
@@ -200,6 +226,10 @@ def load_campaign(root: Path, name: str, platforms: Mapping[str, Platform]) -> C
     slug = slugify(name)
     if not slug:
         problems.add("the folder name has no letters or digits to make a web address from")
+    elif slug in RESERVED_SLUGS:
+        problems.add(
+            f"the folder name {name!r} is taken by the kit's own files — rename the folder"
+        )
 
     allowed = ("title", "summary", "starts", "ends", "platforms", "artwork")
     _check_keys(raw, allowed, problems)
@@ -233,7 +263,7 @@ def load_campaign(root: Path, name: str, platforms: Mapping[str, Platform]) -> C
 
 
 def _optional_text(path: Path, root: Path) -> str:
-    return read_text(path, root) if path.is_file() else ""
+    return clean_text(read_text(path, root), display_path(path, root)) if path.is_file() else ""
 
 
 def _date(raw: Mapping[str, Any], key: str, problems: _Problems) -> dt.date | None:
@@ -284,7 +314,7 @@ def _artwork(
     for key in ("file", "slots", "alt"):
         if key not in table:
             problems.add(f"missing required key {key!r}", where)
-    file = _text(table, "file", problems, f"{where}.file")
+    file = _text(table, "file", problems, f"{where}.file", shown=False)
     alt = _text(table, "alt", problems, f"{where}.alt").strip()
     if "alt" in table and not alt and isinstance(table["alt"], str):
         problems.add("must describe the image for people who cannot see it", f"{where}.alt")
@@ -303,15 +333,23 @@ def _artwork(
 
 
 def _artwork_path(file: str, folder: Path, problems: _Problems, where: str) -> Path | None:
+    if _INVISIBLE.search(file):
+        problems.add(f"{file!r} contains control characters — rename the file", where)
+        return None
     relative = Path(file)
     if relative.is_absolute() or ".." in relative.parts:
         problems.add(f"{file!r} must be a path inside the campaign folder", where)
         return None
     path = folder / relative
-    if not is_inside(path, folder):
+    try:
+        inside, found = is_inside(path, folder), path.is_file()
+    except (OSError, RuntimeError) as exc:  # a name too long, a symlink loop (RuntimeError)
+        problems.add(f"{file!r} cannot be opened ({exc}) — check the name", where)
+        return None
+    if not inside:
         problems.add(f"{file!r} leads outside the campaign folder (symlink?)", where)
         return None
-    if not path.is_file():
+    if not found:
         problems.add(f"file {file!r} not found", where)
         return None
     return path
