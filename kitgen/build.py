@@ -123,20 +123,20 @@ def load_workspace(
     keep_going: bool = False,
 ) -> Workspace:
     """Load config, inspect every source and plan every output; raise on content errors."""
-    site = load_site(root)
-    if base_url is not None:
-        site = replace(site, base_url=base_url)
-    platforms = builtin_platforms()
-    available = discover_campaigns(root)
-    unknown = [n for n in names if n not in available]
-    if unknown:
-        raise UsageProblem(
-            f"no campaign {', '.join(map(repr, unknown))} in {root / 'campaigns'}"
-            f" (found: {', '.join(available) or 'none'})"
-        )
-    plans: list[CampaignPlan] = []
-    failed: list[str] = []
     with collect_warnings() as warnings:
+        site = load_site(root)
+        if base_url is not None:
+            site = replace(site, base_url=base_url)
+        platforms = builtin_platforms()
+        available = discover_campaigns(root)
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise UsageProblem(
+                f"no campaign {', '.join(map(repr, unknown))} in {root / 'campaigns'}"
+                f" (found: {', '.join(available) or 'none'})"
+            )
+        plans: list[CampaignPlan] = []
+        failed: list[str] = []
         for name in names or available:
             try:
                 plans.append(_plan_one(root, name, platforms, site.max_pixels))
@@ -144,7 +144,12 @@ def load_workspace(
                 if not keep_going:
                     raise ContentError(failed + exc.problems) from None
                 failed.extend(exc.problems)
-        _refuse_duplicate_slugs(plans)
+        clashes, problem = _duplicate_slugs(plans)
+        if problem and not keep_going:
+            raise ContentError(failed + [problem])
+        if problem:
+            plans = [p for p in plans if p.campaign.slug not in clashes]
+            failed.append(problem)
         for message in upscale_warnings(plans):
             log.warning("%s", message)
         # Pressuring wording is a warning here; `kitgen check --strict` makes it an error.
@@ -176,18 +181,18 @@ def _inspect_sources(campaign: Campaign, root: Path, max_pixels: int) -> dict[Pa
     return sources
 
 
-def _refuse_duplicate_slugs(plans: Sequence[CampaignPlan]) -> None:
+def _duplicate_slugs(plans: Sequence[CampaignPlan]) -> tuple[set[str], str]:
+    """Return the slugs that several campaign folders share, and the problem line (or "")."""
     by_slug: dict[str, list[str]] = defaultdict(list)
     for p in plans:
         by_slug[p.campaign.slug].append(p.campaign.folder.name)
-    clashes = [f for folders in by_slug.values() if len(folders) > 1 for f in folders]
-    if clashes:
-        raise ContentError(
-            [
-                f"campaigns/: folders {', '.join(map(repr, clashes))} share one web address"
-                " — rename one"
-            ]
-        )
+    clashes = {slug for slug, folders in by_slug.items() if len(folders) > 1}
+    if not clashes:
+        return clashes, ""
+    folders = [f for slug in sorted(clashes) for f in by_slug[slug]]
+    return clashes, (
+        f"campaigns/: folders {', '.join(map(repr, folders))} share one web address — rename one"
+    )
 
 
 # --- images --------------------------------------------------------------

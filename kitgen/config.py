@@ -29,6 +29,12 @@ FITS = ("cover", "contain")
 # Top-level names in the output that belong to the kit itself, not to a campaign.
 RESERVED_SLUGS = ("assets",)
 _COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
+# Markdown beyond these limits takes minutes to render or overflows the stack (measured with
+# Python-Markdown 3.11: 500 `[` in a paragraph take 0.2 s, 4000 take 6 s).
+MAX_MARKDOWN_BRACKETS = 300
+MAX_MARKDOWN_DEPTH = 16
+_NESTING = re.compile(r"^(?:[ \t]*(?:[-*+>]|\d{1,9}[.)])(?:[ \t]+|$))+")
+_MARKER = re.compile(r"[-*+>]|\d{1,9}[.)]")
 # Characters that hide or disguise text: C0 and C1 controls (but tab and newlines) and the
 # bidi embeddings, overrides and isolates that "Trojan Source" (CVE-2021-42574) abuses to
 # show text in another order than it is stored. LRM, RLM and ALM stay: right-to-left
@@ -142,6 +148,29 @@ def _text(
     return clean_text(value, f"{problems.label}", where) if shown else value
 
 
+def markdown_problem(text: str) -> str | None:
+    """Tell what makes Markdown too costly to render: dense brackets or very deep nesting."""
+    for block in re.split(r"\n[ \t]*\n", text):
+        # Python-Markdown's link patterns take quadratic time in the `[` of one paragraph:
+        # 20 000 of them take minutes. Real prose has a handful.
+        if block.count("[") > MAX_MARKDOWN_BRACKETS:
+            return (
+                f"a paragraph has {block.count('[')} '[' (more than {MAX_MARKDOWN_BRACKETS})"
+                " — split it or write fewer links"
+            )
+    for number, line in enumerate(text.splitlines(), 1):
+        # Each level of list or quote nesting recurses; thousands overflow Python's stack.
+        markers = _NESTING.match(line)
+        depth = len(_MARKER.findall(markers.group(0))) if markers else 0
+        indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip())
+        if max(depth, indent // 4) > MAX_MARKDOWN_DEPTH:
+            return (
+                f"line {number} nests lists or quotes more than {MAX_MARKDOWN_DEPTH} levels deep"
+                " — flatten it"
+            )
+    return None
+
+
 def clean_text(text: str, label: str, where: str = "") -> str:
     """Remove invisible control and bidi-override characters, with a warning naming the place."""
     cleaned, count = _INVISIBLE.subn("", text)
@@ -239,6 +268,8 @@ def load_campaign(root: Path, name: str, platforms: Mapping[str, Platform]) -> C
     if "title" in raw and not title and isinstance(raw["title"], str):
         problems.add("must not be empty", "title")
     summary = _text(raw, "summary", problems, "summary")
+    if (why := markdown_problem(summary)) is not None:
+        problems.add(why, "summary")
     starts = _date(raw, "starts", problems)
     ends = _date(raw, "ends", problems)
     if starts and ends and ends < starts:
@@ -256,14 +287,20 @@ def load_campaign(root: Path, name: str, platforms: Mapping[str, Platform]) -> C
         ends=ends,
         platforms=chosen,
         artwork=artwork,
-        notice_md=_optional_text(folder / "notice.md", root),
-        terms_md=_optional_text(folder / "terms.md", root),
-        announcement_md=_optional_text(folder / "announcement.md", root),
+        notice_md=_optional_markdown(folder / "notice.md", root),
+        terms_md=_optional_markdown(folder / "terms.md", root),
+        announcement_md=_optional_markdown(folder / "announcement.md", root),
     )
 
 
-def _optional_text(path: Path, root: Path) -> str:
-    return clean_text(read_text(path, root), display_path(path, root)) if path.is_file() else ""
+def _optional_markdown(path: Path, root: Path) -> str:
+    if not path.is_file():
+        return ""
+    label = display_path(path, root)
+    text = clean_text(read_text(path, root), label)
+    if (why := markdown_problem(text)) is not None:
+        raise ContentError([f"{label}: {why}"])
+    return text
 
 
 def _date(raw: Mapping[str, Any], key: str, problems: _Problems) -> dt.date | None:
