@@ -230,3 +230,57 @@ def test_leftovers_of_other_outputs_are_not_touched(kit: Workspace) -> None:
     other.mkdir()
     kit.build()
     assert other.is_dir()
+
+
+def add_campaign(ws: Workspace, slug: str, hero: bytes | None = None) -> None:
+    folder = ws.campaign(
+        slug,
+        f'title = "{slug}"\nplatforms = ["zoom"]\n'
+        '[[artwork]]\nfile = "hero.jpg"\nslots = ["background"]\nalt = "A"\n',
+        {"hero.jpg": (1920, 1080)},
+    )
+    if hero is not None:
+        (folder / "hero.jpg").write_bytes(hero)
+
+
+def test_keep_going_reports_every_broken_campaign_and_publishes_nothing(kit: Workspace) -> None:
+    before = snapshot(kit.out)
+    add_campaign(kit, "fresh")
+    add_campaign(kit, "broken-config")
+    (kit.root / "campaigns" / "broken-config" / "campaign.toml").write_text("title = 1\n")
+    add_campaign(kit, "broken-image")
+    truncated = (kit.root / "campaigns" / "broken-image" / "hero.jpg").read_bytes()[:5000]
+    (kit.root / "campaigns" / "broken-image" / "hero.jpg").write_bytes(truncated)
+
+    result = subprocess.run(
+        [sys.executable, "-m", "kitgen", "build", "--keep-going", "--root", str(kit.root)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "CI": "true"},
+    )
+    assert result.returncode == 1
+    assert result.stdout.startswith("built 2 campaigns: ")
+    assert result.stdout.rstrip().endswith(
+        f"not published: {kit.out} is unchanged (--publish-partial publishes the rest)"
+    )
+    assert result.stderr.splitlines() == [
+        "Error: campaigns/broken-config/campaign.toml: expected a string (title)",
+        "       campaigns/broken-image/hero.jpg: the file is cut short (truncated)"
+        " — copy or export it again",
+    ]
+    assert snapshot(kit.out) == before
+
+
+def test_publish_partial_publishes_the_campaigns_that_built(kit: Workspace) -> None:
+    add_campaign(kit, "fresh")
+    add_campaign(kit, "broken-image", hero=b"\x89PNG\r\n\x1a\n" + bytes(50))
+    result = kit.build(publish_partial=True)
+    assert result.published and result.campaigns == 2
+    assert result.failed == [
+        "campaigns/broken-image/hero.jpg: not a readable image (corrupt, truncated or not an"
+        " image) — export it again as PNG or JPEG"
+    ]
+    assert (kit.out / "fresh" / "index.html").is_file()
+    assert (kit.out / "simple" / "index.html").is_file()
+    assert not (kit.out / "broken-image").exists()
+    subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=kit.out, check=True)
