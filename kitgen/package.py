@@ -69,7 +69,10 @@ def check_relative(relative: str) -> None:
     """Refuse a path that could leave the output root or surprise a web server or unzip tool."""
     parts = relative.split("/")
     if not relative or not all(_SAFE_SEGMENT.match(p) and p not in (".", "..") for p in parts):
-        raise KitgenError(f"refusing to write {relative!r}: not a safe path inside the output")
+        raise KitgenError(
+            f"{relative}: not a safe output name (only letters, digits, '.', '-' and '_')"
+            " — rename the file it comes from"
+        )
 
 
 def source_date_epoch() -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import math
 import re
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from PIL import Image
 
 from kitgen.build import build
 from kitgen.errors import KitgenError
@@ -202,3 +204,41 @@ def assert_contained(out: Path) -> None:
 def test_slugs_are_lowercase_ascii_words_joined_by_hyphens(text: str) -> None:
     slug = slugify(text)
     assert slug == "" or re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", slug)
+
+
+def _sample(fmt: str) -> bytes:
+    buf = io.BytesIO()
+    Image.linear_gradient("L").resize((300, 200)).convert("RGB").save(buf, fmt)
+    return buf.getvalue()
+
+
+SAMPLES = {fmt: _sample(fmt) for fmt in ("PNG", "JPEG", "GIF", "TIFF", "WEBP")}
+
+
+@st.composite
+def damaged(draw: st.DrawFn) -> bytes:
+    """A real image with some bytes overwritten, and maybe cut short."""
+    data = bytearray(SAMPLES[draw(st.sampled_from(sorted(SAMPLES)))])
+    for _ in range(draw(st.integers(1, 8))):
+        data[draw(st.integers(0, len(data) - 1))] = draw(st.integers(0, 255))
+    return bytes(data[: draw(st.integers(1, len(data)))])
+
+
+@BOUNDED
+@given(data=damaged())
+def test_damaged_images_give_a_clean_error_or_a_valid_build(playground: Path, data: bytes) -> None:
+    folder = playground / "campaigns" / "c"
+    (folder / "damaged.png").write_bytes(data)
+    (folder / "campaign.toml").write_text(
+        'title = "T"\nplatforms = ["slack"]\n'
+        '[[artwork]]\nfile = "damaged.png"\nslots = ["profile"]\nalt = "A"\n'
+    )
+    try:
+        build(playground, out=playground / "output", today=TODAY, jobs=1)
+    except KitgenError as exc:
+        (line,) = exc.format_message().splitlines()
+        assert line.startswith("campaigns/c/damaged.png: ") and " — " in line, line
+        event("refused")
+        return
+    event("built")
+    assert_contained(playground / "output")
