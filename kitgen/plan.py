@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import io
 import json
 import logging
 import struct
@@ -149,28 +148,33 @@ def inspect_source(path: Path, root: Path, max_pixels: int = DEFAULT_MAX_PIXELS)
     """Read an artwork's header (not its pixels) and hash its bytes; refuse what is unsafe."""
     label = display_path(path, root)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:  # streamed: a multi-gigabyte file costs no memory
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            empty = handle.tell() == 0
     except OSError as exc:
         raise ContentError([io_problem(exc, label)]) from None
-    if not data:
+    if empty:
         raise ContentError([f"{label}: the file is empty — export the artwork again"])
     try:
         # Corrupt EXIF makes Pillow warn; the file is judged by what can be read, so hush it.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return _inspect(path, label, data, max_pixels)
+            return _inspect(path, label, digest, max_pixels)
     except UnidentifiedImageError:
         raise ContentError([_unreadable(label, path)]) from None
     except DECODE_ERRORS as exc:
         raise ContentError([decode_problem(label, exc)]) from None
 
 
-def _inspect(path: Path, label: str, data: bytes, max_pixels: int) -> Source:
+def _open(path: Path) -> Image.Image:
     # Pillow's own check would refuse before we learn the size; ours runs on the header
-    # just below, with the workspace's limit, still before any pixel is decoded.
+    # right after, with the workspace's limit, still before any pixel is decoded.
     with pixel_limit(None):
-        img = Image.open(io.BytesIO(data))
-    with img:
+        return Image.open(path)
+
+
+def _inspect(path: Path, label: str, digest: str, max_pixels: int) -> Source:
+    with _open(path) as img:
         kind = READABLE.get(img.format or "")
         if kind is None:
             raise ContentError(
@@ -203,12 +207,12 @@ def _inspect(path: Path, label: str, data: bytes, max_pixels: int) -> Source:
             )
         if img.format == "PNG":
             img.verify()  # checks every chunk's CRC up to IEND: finds truncation and corruption
-            img = Image.open(io.BytesIO(data))  # verify leaves the image unusable
-        if path.suffix.lower() not in EXTENSIONS[kind]:
-            log.warning("%s: the file is %s data despite its name; read as %s", label, kind, kind)
+    if path.suffix.lower() not in EXTENSIONS[kind]:
+        log.warning("%s: the file is %s data despite its name; read as %s", label, kind, kind)
+    with _open(path) as img:  # afresh: verify() leaves an image unusable
         width, height = imaging.oriented_size(img.width, img.height, _orientation(img))
         has_alpha = img.mode in imaging.ALPHA_MODES or "transparency" in img.info
-        return Source(path, label, hashlib.sha256(data).hexdigest(), kind, width, height, has_alpha)
+    return Source(path, label, digest, kind, width, height, has_alpha)
 
 
 def _metadata_bytes(img: Image.Image) -> int:
@@ -236,7 +240,8 @@ def _orientation(img: Image.Image) -> int:
 
 
 def _unreadable(label: str, path: Path) -> str:
-    head = path.read_bytes()[:64]
+    with path.open("rb") as handle:
+        head = handle.read(64)
     hints = {
         b"%PDF": "PDF",
         b"<svg": "SVG",
@@ -259,8 +264,10 @@ def _unreadable(label: str, path: Path) -> str:
 def _looks_like_text(head: bytes) -> bool:
     try:
         text = head.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return False
+        text = head[: exc.start].decode("utf-8")  # the head cut a character in two
     return bool(text) and all(c.isprintable() or c in "\t\r\n" for c in text)
 
 
