@@ -26,6 +26,7 @@ from kitgen import announce, imaging, lint, package, publish, render, trust
 from kitgen.config import (
     Campaign,
     SiteConfig,
+    base_url_problem,
     discover_campaigns,
     load_campaign,
     load_site,
@@ -126,6 +127,8 @@ def load_workspace(
     with collect_warnings() as warnings:
         site = load_site(root)
         if base_url is not None:
+            if base_url and (why := base_url_problem(base_url)):
+                raise UsageProblem(f"--base-url: {why}")
             site = replace(site, base_url=base_url)
         platforms = builtin_platforms()
         available = discover_campaigns(root)

@@ -11,6 +11,7 @@ import difflib
 import logging
 import re
 import tomllib
+import urllib.parse
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,6 +200,8 @@ def load_site(root: Path) -> SiteConfig:
     if "theme" in values and values["theme"] and slugify(values["theme"]) != values["theme"]:
         problems.add("expected a theme folder name like 'brand'", "theme")
     notes = _notice_notes(raw.get("notice", []), problems)
+    if values.get("base_url") and (why := base_url_problem(values["base_url"])):
+        problems.add(why, "base_url")
     if "max_source_megapixels" in raw:
         limit = raw["max_source_megapixels"]
         if (
@@ -228,6 +231,14 @@ def _notice_notes(value: Any, problems: _Problems) -> tuple[NoticeNote, ...]:
         else:
             notes.append(NoticeNote(audience, text))
     return tuple(notes)
+
+
+def base_url_problem(url: str) -> str | None:
+    """Tell what is wrong with a base URL, or None: it must be an absolute http(s) address."""
+    parts = urllib.parse.urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc or url != url.strip():
+        return f"expected an absolute address like https://intranet.example/kit/, not {url!r}"
+    return None
 
 
 def discover_campaigns(root: Path) -> list[str]:

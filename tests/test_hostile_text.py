@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kitgen.errors import ContentError
+from kitgen.errors import ContentError, UsageProblem
 
 from .conftest import Workspace
 from .html_tools import parse
@@ -258,3 +258,16 @@ def test_zip_entries_are_plain_relative_names(sample_kit: Path) -> None:
             for name in archive.namelist():
                 assert not name.startswith("/") and ".." not in name.split("/"), name
                 assert "\\" not in name and name.isascii(), name
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["javascript:alert(1)//", "data:text/html,x", "//evil.example/", "intranet/kit", " https://x/"],
+)
+def test_base_url_must_be_an_absolute_web_address(simple: Workspace, url: str) -> None:
+    (simple.root / "kitgen.toml").write_text(f"base_url = {toml_string(url)}\n")
+    with pytest.raises(ContentError, match=r"kitgen.toml: expected an absolute address like"):
+        simple.build()
+    (simple.root / "kitgen.toml").unlink()
+    with pytest.raises(UsageProblem, match=r"--base-url: expected an absolute address like"):
+        simple.build(base_url=url)
