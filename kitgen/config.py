@@ -260,6 +260,10 @@ def load_campaign(root: Path, name: str, platforms: Mapping[str, Platform]) -> C
     label = display_path(path, root)
     if not path.is_file():
         raise ContentError([f"{label}: not found — create it with `kitgen new {name}`"])
+    if not is_inside(path, folder):
+        raise ContentError(
+            [f"{label}: a symlink leading outside the campaign folder — copy the file in"]
+        )
     raw = _load_toml(path, root)
     problems = _Problems(label)
 
@@ -308,6 +312,11 @@ def _optional_markdown(path: Path, root: Path) -> str:
     if not path.is_file():
         return ""
     label = display_path(path, root)
+    # A symlink here would publish whatever it points at (a key, a password file) as page text.
+    if not is_inside(path, path.parent):
+        raise ContentError(
+            [f"{label}: a symlink leading outside the campaign folder — copy the file in"]
+        )
     text = clean_text(read_text(path, root), label)
     if (why := markdown_problem(text)) is not None:
         raise ContentError([f"{label}: {why}"])

@@ -271,3 +271,19 @@ def test_base_url_must_be_an_absolute_web_address(simple: Workspace, url: str) -
     (simple.root / "kitgen.toml").unlink()
     with pytest.raises(UsageProblem, match=r"--base-url: expected an absolute address like"):
         simple.build(base_url=url)
+
+
+@pytest.mark.parametrize("name", ["notice.md", "terms.md", "campaign.toml"])
+def test_text_files_symlinked_from_outside_are_refused(simple: Workspace, name: str) -> None:
+    secret = simple.root / "secret.txt"
+    secret.write_text('title = "private key"\n')
+    target = simple.root / "campaigns" / "simple" / name
+    if target.exists():
+        secret.write_text(target.read_text())
+        target.unlink()
+    target.symlink_to(secret)
+    with pytest.raises(ContentError) as caught:
+        simple.build()
+    assert caught.value.problems == [
+        f"campaigns/simple/{name}: a symlink leading outside the campaign folder — copy the file in"
+    ]
