@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import resource
 import struct
 import subprocess
 import sys
@@ -17,11 +18,23 @@ from kitgen.errors import ContentError
 
 from .conftest import Workspace, snapshot, write_image
 
+# Address space for a build under test: ample for kitgen, a tenth of what decoding the
+# 60000 × 60000 bomb would take, so "refused before allocating" is checked, not assumed.
+MEMORY_LIMIT = 1 << 30
+
+
+def _limit_memory() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_LIMIT, MEMORY_LIMIT))
+
 
 def kitgen(*args: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "CI": "true"}
     return subprocess.run(
-        [sys.executable, "-m", "kitgen", *args], env=env, capture_output=True, text=True
+        [sys.executable, "-m", "kitgen", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        preexec_fn=_limit_memory,
     )
 
 
