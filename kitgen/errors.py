@@ -37,6 +37,9 @@ _ADVICE = {
     errno.EACCES: "check the permissions of that folder",
     errno.EPERM: "check the permissions of that folder",
     errno.EROFS: "the disk is read-only; choose another folder",
+    # The output is swapped by renaming: it cannot be a mount point or on another disk.
+    errno.EXDEV: "the output must be a plain folder on the same disk as its parent folder",
+    errno.EBUSY: "the output must be a plain folder, not a mount point",
 }
 
 
