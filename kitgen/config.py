@@ -228,6 +228,8 @@ def _notice_notes(value: Any, problems: _Problems) -> tuple[NoticeNote, ...]:
         text = _text(table, "text", problems, f"{where}.text").strip()
         if not audience or not text:
             problems.add("needs both audience and text, neither empty", where)
+        elif (why := markdown_problem(text)) is not None:
+            problems.add(why, f"{where}.text")
         else:
             notes.append(NoticeNote(audience, text))
     return tuple(notes)

@@ -287,3 +287,14 @@ def test_text_files_symlinked_from_outside_are_refused(simple: Workspace, name: 
     assert caught.value.problems == [
         f"campaigns/simple/{name}: a symlink leading outside the campaign folder — copy the file in"
     ]
+
+
+def test_a_notice_note_too_costly_to_render_is_refused(simple: Workspace) -> None:
+    note = toml_string("- " * 100 + "x")
+    (simple.root / "kitgen.toml").write_text(f'[[notice]]\naudience = "All"\ntext = {note}\n')
+    with pytest.raises(ContentError) as caught:
+        simple.build()
+    assert caught.value.problems == [
+        "kitgen.toml: line 1 nests lists or quotes more than 16 levels deep — flatten it"
+        " (notice[0].text)"
+    ]
