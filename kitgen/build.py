@@ -411,6 +411,8 @@ def build(
     today = today or dt.date.today()
     jobs = jobs or os.cpu_count() or 1
     keep_going = keep_going or publish_partial
+    if not root.is_dir():  # a mistyped --root must not become a new, empty workspace
+        raise UsageProblem(f"{root}: no such workspace folder")
     publish.check_target(root, out)
     try:
         with publish.exclusive(out):

@@ -284,3 +284,14 @@ def test_publish_partial_publishes_the_campaigns_that_built(kit: Workspace) -> N
     assert (kit.out / "simple" / "index.html").is_file()
     assert not (kit.out / "broken-image").exists()
     subprocess.run(["sha256sum", "--quiet", "-c", "SHA256SUMS"], cwd=kit.out, check=True)
+
+
+def test_a_missing_workspace_is_bad_usage_and_creates_nothing(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "kitgen", "build", "--root", str(tmp_path / "typo")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 2
+    assert result.stderr == f"Error: {tmp_path / 'typo'}: no such workspace folder\n"
+    assert list(tmp_path.iterdir()) == []
