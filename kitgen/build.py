@@ -6,12 +6,12 @@ Each stage is a plain function over plain data; this module only wires them.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import datetime as dt
 import logging
 import os
 import shutil
 import time
+import warnings
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -22,22 +22,27 @@ from typing import Any
 
 from PIL import Image
 
-from kitgen import announce, imaging, lint, package, render, trust
+from kitgen import announce, imaging, lint, package, publish, render, trust
 from kitgen.config import (
     Campaign,
     SiteConfig,
+    base_url_problem,
     discover_campaigns,
     load_campaign,
     load_site,
 )
-from kitgen.errors import ContentError, UsageProblem
+from kitgen.errors import ContentError, KitgenError, UsageProblem, io_problem
 from kitgen.guides import builtin_guides
 from kitgen.plan import (
+    DECODE_ERRORS,
+    DEFAULT_MAX_PIXELS,
     Asset,
     CampaignPlan,
     Preview,
     Source,
+    decode_problem,
     inspect_source,
+    pixel_limit,
     plan_campaign,
     upscale_warnings,
 )
@@ -59,15 +64,21 @@ class BuildResult:
     pages: int = 0
     warnings: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)  # campaign problems skipped by keep_going
+    published: bool = True  # False when keep_going found problems and publishing was not asked
     seconds: float = 0.0
 
     def summary(self) -> str:
         """Return the one-line report a person reads after a build."""
+        where = (
+            f"→ {self.out}"
+            if self.published
+            else f"not published: {self.out} is unchanged (--publish-partial publishes the rest)"
+        )
         return (
             f"built {self.campaigns} campaign{'s' * (self.campaigns != 1)}:"
             f" {self.images} images ({self.processed} new), {self.pages} pages,"
             f" {len(self.warnings)} warning{'s' * (len(self.warnings) != 1)}"
-            f" in {self.seconds:.2f} s → {self.out}"
+            f" in {self.seconds:.2f} s {where}"
         )
 
 
@@ -113,28 +124,35 @@ def load_workspace(
     keep_going: bool = False,
 ) -> Workspace:
     """Load config, inspect every source and plan every output; raise on content errors."""
-    site = load_site(root)
-    if base_url is not None:
-        site = replace(site, base_url=base_url)
-    platforms = builtin_platforms()
-    available = discover_campaigns(root)
-    unknown = [n for n in names if n not in available]
-    if unknown:
-        raise UsageProblem(
-            f"no campaign {', '.join(map(repr, unknown))} in {root / 'campaigns'}"
-            f" (found: {', '.join(available) or 'none'})"
-        )
-    plans: list[CampaignPlan] = []
-    failed: list[str] = []
     with collect_warnings() as warnings:
+        site = load_site(root)
+        if base_url is not None:
+            if base_url and (why := base_url_problem(base_url)):
+                raise UsageProblem(f"--base-url: {why}")
+            site = replace(site, base_url=base_url)
+        platforms = builtin_platforms()
+        available = discover_campaigns(root)
+        unknown = [n for n in names if n not in available]
+        if unknown:
+            raise UsageProblem(
+                f"no campaign {', '.join(map(repr, unknown))} in {root / 'campaigns'}"
+                f" (found: {', '.join(available) or 'none'})"
+            )
+        plans: list[CampaignPlan] = []
+        failed: list[str] = []
         for name in names or available:
             try:
-                plans.append(_plan_one(root, name, platforms))
+                plans.append(_plan_one(root, name, platforms, site.max_pixels))
             except ContentError as exc:
                 if not keep_going:
                     raise ContentError(failed + exc.problems) from None
                 failed.extend(exc.problems)
-        _refuse_duplicate_slugs(plans)
+        clashes, problem = _duplicate_slugs(plans)
+        if problem and not keep_going:
+            raise ContentError(failed + [problem])
+        if problem:
+            plans = [p for p in plans if p.campaign.slug not in clashes]
+            failed.append(problem)
         for message in upscale_warnings(plans):
             log.warning("%s", message)
         # Pressuring wording is a warning here; `kitgen check --strict` makes it an error.
@@ -143,20 +161,22 @@ def load_workspace(
     return Workspace(root, site, platforms, tuple(plans), tuple(warnings), tuple(failed))
 
 
-def _plan_one(root: Path, name: str, platforms: Mapping[str, Platform]) -> CampaignPlan:
+def _plan_one(
+    root: Path, name: str, platforms: Mapping[str, Platform], max_pixels: int
+) -> CampaignPlan:
     campaign = load_campaign(root, name, platforms)
-    sources = _inspect_sources(campaign, root)
+    sources = _inspect_sources(campaign, root, max_pixels)
     return plan_campaign(campaign, platforms, sources)
 
 
-def _inspect_sources(campaign: Campaign, root: Path) -> dict[Path, Source]:
+def _inspect_sources(campaign: Campaign, root: Path, max_pixels: int) -> dict[Path, Source]:
     sources: dict[Path, Source] = {}
     problems: list[str] = []
     for artwork in campaign.artwork:
         if artwork.path in sources:
             continue
         try:
-            sources[artwork.path] = inspect_source(artwork.path, root)
+            sources[artwork.path] = inspect_source(artwork.path, root, max_pixels)
         except ContentError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -164,18 +184,18 @@ def _inspect_sources(campaign: Campaign, root: Path) -> dict[Path, Source]:
     return sources
 
 
-def _refuse_duplicate_slugs(plans: Sequence[CampaignPlan]) -> None:
+def _duplicate_slugs(plans: Sequence[CampaignPlan]) -> tuple[set[str], str]:
+    """Return the slugs that several campaign folders share, and the problem line (or "")."""
     by_slug: dict[str, list[str]] = defaultdict(list)
     for p in plans:
         by_slug[p.campaign.slug].append(p.campaign.folder.name)
-    clashes = [f for folders in by_slug.values() if len(folders) > 1 for f in folders]
-    if clashes:
-        raise ContentError(
-            [
-                f"campaigns/: folders {', '.join(map(repr, clashes))} share one web address"
-                " — rename one"
-            ]
-        )
+    clashes = {slug for slug, folders in by_slug.items() if len(folders) > 1}
+    if not clashes:
+        return clashes, ""
+    folders = [f for slug in sorted(clashes) for f in by_slug[slug]]
+    return clashes, (
+        f"campaigns/: folders {', '.join(map(repr, folders))} share one web address — rename one"
+    )
 
 
 # --- images --------------------------------------------------------------
@@ -187,14 +207,25 @@ def cached_file(cache: Path, asset: Asset | Preview) -> Path:
     return cache / "images" / asset.key[:2] / f"{asset.key}.{ext}"
 
 
-def _render_group(label: str, path: str, specs: list[imaging.RenderSpec]) -> str | None:
+def _render_group(
+    label: str, path: str, specs: list[imaging.RenderSpec], max_pixels: int
+) -> str | None:
     """Make one source's outputs in a worker; return a problem line instead of raising."""
     try:
-        imaging.render_source(path, specs)
+        with pixel_limit(max_pixels), warnings.catch_warnings():
+            # Corrupt EXIF only makes Pillow warn; a bomb (the file changed since it was
+            # inspected) must stop the decode.
+            warnings.simplefilter("ignore")
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            imaging.render_source(path, specs)
     except imaging.ImageProblem as exc:
         return f"{label}: {exc}"
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError) as exc:
-        return f"{label}: cannot decode the image ({exc}) — export it again as PNG or JPEG"
+    except OSError as exc:
+        if exc.errno is not None:  # the disk, not the image: say which file and why
+            return io_problem(exc)
+        return decode_problem(label, exc)
+    except DECODE_ERRORS as exc:
+        return decode_problem(label, exc)
     return None
 
 
@@ -203,8 +234,15 @@ def make_images(
     cache: Path,
     jobs: int,
     progress: ProgressFactory | None = None,
-) -> int:
-    """Make every missing asset and preview, each source decoded once; count new downloads."""
+    keep_going: bool = False,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> tuple[int, dict[str, list[str]]]:
+    """Make every missing asset and preview, each source decoded once.
+
+    Return how many downloads were made (previews are page images, not counted)
+    and, with keep_going, the problems of each campaign that could not be made
+    (without it, any problem is raised).
+    """
     todo: dict[Path, list[Asset | Preview]] = defaultdict(list)
     seen: set[str] = set()
     for plan in plans:
@@ -216,39 +254,46 @@ def make_images(
             todo[asset.source.path].append(asset)
     total = sum(len(group) for group in todo.values())
     if not total:
-        return 0
+        return 0, {}
     groups = [
         (
             group[0].source.label,
             str(path),
             [replace(a.spec, target=str(cached_file(cache, a))) for a in group],
+            max_pixels,
         )
         for path, group in sorted(todo.items())
     ]
-    problems: list[str] = []
+    problems: dict[str, str] = {}
     with progress(total) if progress else contextlib.nullcontext(lambda n: None) as advance:
-        for count, problem in _run_groups(groups, jobs):
+        for path, count, problem in _run_groups(groups, jobs):
             advance(count)
             if problem:
-                problems.append(problem)
-    if problems:
-        raise ContentError(sorted(problems))
-    # Count downloads only: previews are page images, not what the summary's "images" means.
-    return sum(isinstance(item, Asset) for group in todo.values() for item in group)
+                problems[path] = problem
+    if problems and not keep_going:
+        raise ContentError(sorted(problems.values()))
+    broken: dict[str, list[str]] = {}
+    for plan in plans:
+        paths = {str(a.source.path) for a in plan.assets} & problems.keys()
+        if paths:
+            broken[plan.campaign.slug] = sorted(problems[p] for p in paths)
+    made = sum(isinstance(item, Asset) for group in todo.values() for item in group)
+    return made, broken
 
 
 def _run_groups(
-    groups: list[tuple[str, str, list[imaging.RenderSpec]]], jobs: int
-) -> Iterator[tuple[int, str | None]]:
+    groups: list[tuple[str, str, list[imaging.RenderSpec], int]], jobs: int
+) -> Iterator[tuple[str, int, str | None]]:
     if jobs <= 1 or len(groups) == 1:
-        for label, path, specs in groups:
-            yield len(specs), _render_group(label, path, specs)
+        for group in groups:
+            yield group[1], len(group[2]), _render_group(*group)
         return
     # One task per source bounds memory: a worker holds one decoded source at a time.
     with ProcessPoolExecutor(max_workers=min(jobs, len(groups))) as pool:
-        futures = {pool.submit(_render_group, *g): len(g[2]) for g in groups}
+        futures = {pool.submit(_render_group, *g): g for g in groups}
         for future in as_completed(futures):
-            yield futures[future], future.result()
+            group = futures[future]
+            yield group[1], len(group[2]), future.result()
 
 
 # --- pages and package ---------------------------------------------------
@@ -263,10 +308,10 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
         for preview in {p.path: p for p in plan.previews}.values():
             tree.copy(preview.path, cached_file(cache, preview))
         entries = [(a.path.split("/", 1)[1], tree.root / a.path) for a in plan.assets]
-        tree.write(plan.zip_path, package.make_zip(entries))
+        tree.write_zip(plan.zip_path, entries)
         for platform in dict.fromkeys(a.platform for a in plan.assets):
             mine = [(name, path) for name, path in entries if name.startswith(f"{platform}/")]
-            tree.write(plan.platform_zip_path(platform), package.make_zip(mine))
+            tree.write_zip(plan.platform_zip_path(platform), mine)
 
     themes = render.theme_dirs(ws.root, ws.site)
     static: dict[str, str] = {}
@@ -338,53 +383,6 @@ def _check_output(ws: Workspace, tree: package.OutputTree) -> None:
         raise ContentError(problems)
 
 
-# --- publishing ----------------------------------------------------------
-
-
-def publish(staging: Path, out: Path) -> None:
-    """Put the staging folder in place of `out` in one step, then remove the old output."""
-    if not out.exists():
-        os.rename(staging, out)
-        return
-    if _exchange(staging, out):
-        shutil.rmtree(staging)
-        return
-    old = out.with_name(f".{out.name}.old-{os.getpid()}")
-    os.rename(out, old)
-    os.rename(staging, out)
-    shutil.rmtree(old)
-
-
-def _exchange(a: Path, b: Path) -> bool:
-    """Swap two paths atomically with Linux renameat2(RENAME_EXCHANGE); False if unsupported."""
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        renameat2 = libc.renameat2
-    except (OSError, AttributeError):
-        return False
-    at_fdcwd, rename_exchange = -100, 2
-    result = renameat2(at_fdcwd, os.fsencode(a), at_fdcwd, os.fsencode(b), rename_exchange)
-    return bool(result == 0)
-
-
-def _remove_leftovers(out: Path) -> None:
-    """Remove staging folders left behind by killed builds."""
-    for leftover in out.parent.glob(f".{out.name}.tmp-*"):
-        pid = leftover.name.rpartition("-")[2]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(leftover, ignore_errors=True)
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
-
-
 # --- the whole build -----------------------------------------------------
 
 
@@ -396,34 +394,47 @@ def build(
     base_url: str | None = None,
     jobs: int | None = None,
     keep_going: bool = False,
+    publish_partial: bool = False,
     today: dt.date | None = None,
     progress: ProgressFactory | None = None,
 ) -> BuildResult:
-    """Build the workspace's campaigns into `out` (default <root>/output), atomically."""
+    """Build the workspace's campaigns into `out` (default <root>/output), atomically.
+
+    With keep_going, every campaign that can be built is built and the broken
+    ones are listed in `failed`; the kit is then published only when
+    publish_partial asks for it, because publishing would drop the broken
+    campaigns from the live kit.
+    """
     started = time.perf_counter()
     root = root.resolve()
     out = (out or root / "output").resolve()
     today = today or dt.date.today()
     jobs = jobs or os.cpu_count() or 1
-
-    ws = load_workspace(root, names, base_url=base_url, keep_going=keep_going)
-    cache = root / CACHE_DIR
-    with collect_warnings() as warnings:
-        processed = make_images(ws.plans, cache, jobs, progress)
-
-    out.parent.mkdir(parents=True, exist_ok=True)
-    _remove_leftovers(out)
-    staging = out.with_name(f".{out.name}.tmp-{os.getpid()}")
-    shutil.rmtree(staging, ignore_errors=True)
+    keep_going = keep_going or publish_partial
+    if not root.is_dir():  # a mistyped --root must not become a new, empty workspace
+        raise UsageProblem(f"{root}: no such workspace folder")
+    publish.check_target(root, out)
     try:
-        tree = package.OutputTree(staging)
-        tree.root.mkdir()
-        pages = write_kit(ws, cache, tree, today)
-        _check_output(ws, tree)
-        publish(staging, out)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+        with publish.exclusive(out):
+            publish.tidy(out)
+            ws = load_workspace(root, names, base_url=base_url, keep_going=keep_going)
+            cache = root / CACHE_DIR
+            with collect_warnings() as warnings:
+                processed, broken = make_images(
+                    ws.plans, cache, jobs, progress, keep_going, ws.site.max_pixels
+                )
+            if broken:
+                ws = replace(
+                    ws,
+                    plans=tuple(p for p in ws.plans if p.campaign.slug not in broken),
+                    failed=(*ws.failed, *(m for ms in broken.values() for m in ms)),
+                )
+            published = not ws.failed or publish_partial
+            pages = _write_and_publish(ws, cache, out, today) if published else 0
+    except OSError as exc:
+        if exc.errno is None:
+            raise  # not the disk's doing: a bug, keep the traceback
+        raise KitgenError(io_problem(exc)) from None
     return BuildResult(
         out=out,
         campaigns=len(ws.plans),
@@ -432,8 +443,24 @@ def build(
         pages=pages,
         warnings=[*ws.warnings, *warnings],
         failed=list(ws.failed),
+        published=published,
         seconds=time.perf_counter() - started,
     )
+
+
+def _write_and_publish(ws: Workspace, cache: Path, out: Path, today: dt.date) -> int:
+    """Write the kit into a staging folder beside `out`, then swap it in; return page count."""
+    staging = publish.staging_path(out)
+    try:
+        tree = package.OutputTree(staging)
+        tree.root.mkdir()
+        pages = write_kit(ws, cache, tree, today)
+        _check_output(ws, tree)
+        publish.publish(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return pages
 
 
 def check(root: Path, names: Sequence[str] = ()) -> Workspace:

@@ -87,7 +87,14 @@ def new_command(name: str, root: Path) -> None:
 @click.option(
     "--keep-going",
     is_flag=True,
-    help="Build and publish every campaign that has no errors, report the others, exit 1.",
+    help="Build every campaign that can be built, report the broken ones, exit 1;"
+    " the output folder is left as it was.",
+)
+@click.option(
+    "--publish-partial",
+    is_flag=True,
+    help="With errors, still publish the campaigns that built (implies --keep-going);"
+    " the broken ones disappear from the kit.",
 )
 def build_command(
     names: tuple[str, ...],
@@ -96,8 +103,14 @@ def build_command(
     base_url: str | None,
     jobs: int | None,
     keep_going: bool,
+    publish_partial: bool,
 ) -> None:
-    """Build all (or the named) campaigns into the output folder."""
+    """Build all (or the named) campaigns into the output folder.
+
+    The kit is written beside the output folder and swapped in whole, so a failed
+    or interrupted build leaves the previous kit exactly as it was. Only one build
+    per output folder runs at a time.
+    """
     result = build(
         root,
         names,
@@ -105,6 +118,7 @@ def build_command(
         base_url=base_url,
         jobs=jobs,
         keep_going=keep_going,
+        publish_partial=publish_partial,
         progress=_progress_bar,
     )
     click.echo(result.summary())

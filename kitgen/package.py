@@ -7,15 +7,15 @@ JSON keys, so the same inputs give the same bytes.
 from __future__ import annotations
 
 import hashlib
-import io
 import json
 import os
+import re
 import shutil
 import time
 import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import Any, BinaryIO
 
 from kitgen.errors import KitgenError
 from kitgen.plan import CampaignPlan
@@ -32,12 +32,10 @@ class OutputTree:
         self.written: dict[str, int] = {}
 
     def _target(self, relative: str) -> Path:
-        pure = PurePosixPath(relative)
-        if pure.is_absolute() or ".." in pure.parts or not pure.parts:
-            raise KitgenError(f"refusing to write {relative!r}: outside the output folder")
+        check_relative(relative)
         if relative in self.written:
             raise KitgenError(f"two outputs want the same path {relative!r}")
-        target = self.root.joinpath(*pure.parts)
+        target = self.root.joinpath(*PurePosixPath(relative).parts)
         target.parent.mkdir(parents=True, exist_ok=True)
         return target
 
@@ -55,6 +53,27 @@ class OutputTree:
             shutil.copyfile(source, target)
         self.written[relative] = target.stat().st_size
 
+    def write_zip(self, relative: str, entries: Iterable[tuple[str, Path]]) -> None:
+        """Write a zip of (entry name, file) pairs, streamed: memory stays flat however big."""
+        target = self._target(relative)
+        with target.open("wb") as handle:
+            write_zip(handle, entries)
+        self.written[relative] = target.stat().st_size
+
+
+# A safe output path or zip entry: lowercase ASCII segments, no dot-segments, no backslashes.
+_SAFE_SEGMENT = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9._-]*$")
+
+
+def check_relative(relative: str) -> None:
+    """Refuse a path that could leave the output root or surprise a web server or unzip tool."""
+    parts = relative.split("/")
+    if not relative or not all(_SAFE_SEGMENT.match(p) and p not in (".", "..") for p in parts):
+        raise KitgenError(
+            f"{relative}: not a safe output name (only letters, digits, '.', '-' and '_')"
+            " — rename the file it comes from"
+        )
+
 
 def source_date_epoch() -> int:
     """Return SOURCE_DATE_EPOCH when set (reproducible builds), else the zip epoch."""
@@ -62,18 +81,19 @@ def source_date_epoch() -> int:
     return max(int(value), ZIP_EPOCH) if value.isdigit() else ZIP_EPOCH
 
 
-def make_zip(entries: Iterable[tuple[str, Path]]) -> bytes:
-    """Return a zip of (name, file) pairs with sorted entries and fixed timestamps."""
+def write_zip(handle: BinaryIO, entries: Iterable[tuple[str, Path]]) -> None:
+    """Write a zip of (name, file) pairs with sorted entries and fixed timestamps."""
     stamp = time.gmtime(source_date_epoch())[:6]
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as archive:
+    with zipfile.ZipFile(handle, "w") as archive:
         for name, path in sorted(entries):
+            check_relative(name)  # no absolute, `..` or backslash entry can reach an unzip tool
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.external_attr = 0o644 << 16
             # Images are already compressed: storing them is faster and barely larger.
             info.compress_type = zipfile.ZIP_STORED
-            archive.writestr(info, path.read_bytes())
-    return buf.getvalue()
+            info.file_size = path.stat().st_size
+            with path.open("rb") as source, archive.open(info, "w") as entry:
+                shutil.copyfileobj(source, entry, 1 << 20)
 
 
 def manifest(generator: str, plans: Sequence[CampaignPlan], tree_root: Path) -> dict[str, Any]:

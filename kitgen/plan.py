@@ -6,11 +6,13 @@ this plan, so they cannot disagree with each other.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
+import struct
 import warnings
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 
@@ -18,7 +20,7 @@ from PIL import Image, UnidentifiedImageError
 
 from kitgen import imaging
 from kitgen.config import Artwork, Campaign
-from kitgen.errors import ContentError
+from kitgen.errors import ContentError, io_problem
 from kitgen.paths import display_path, slugify
 from kitgen.platforms import FRAME_SOURCE_SLOT, Platform, Slot
 
@@ -50,7 +52,27 @@ MEDIA_TYPES = {
 PREVIEW_WIDTH = {"profile": 256, "frame": 256, "cover": 800, "background": 640, "signature": 600}
 PREVIEW_MAX_BYTES = 250_000
 # Refuse before decoding: 100 megapixels is a 10000×10000 poster, far above any preset.
-MAX_SOURCE_PIXELS = 100_000_000
+# kitgen.toml's max_source_megapixels raises it.
+DEFAULT_MAX_PIXELS = 100_000_000
+# Real colour profiles and camera metadata stay well under a megabyte or two; more than
+# this in one file is a crafted or broken file, and reading it would cost memory for nothing.
+MAX_METADATA_BYTES = 8_000_000
+# What Pillow raises on malformed bytes besides OSError: a hostile file can reach any of these
+# from deep inside a format plugin, and each means "this file cannot be read", not a bug here.
+DECODE_ERRORS: tuple[type[BaseException], ...] = (
+    OSError,
+    ValueError,
+    SyntaxError,
+    EOFError,
+    struct.error,
+    IndexError,
+    KeyError,
+    TypeError,
+    ZeroDivisionError,
+    MemoryError,
+    Image.DecompressionBombError,
+    Image.DecompressionBombWarning,
+)
 
 
 @dataclass(frozen=True)
@@ -111,39 +133,105 @@ class CampaignPlan:
         return f"{self.campaign.slug}/{self.campaign.slug}-{platform}.zip"
 
 
-def inspect_source(path: Path, root: Path) -> Source:
-    """Read an artwork's header (not its pixels) and hash its bytes."""
+@contextlib.contextmanager
+def pixel_limit(pixels: int | None) -> Iterator[None]:
+    """Set Pillow's decompression-bomb limit for the block (Pillow keeps it process-wide)."""
+    before = Image.MAX_IMAGE_PIXELS
+    Image.MAX_IMAGE_PIXELS = pixels
+    try:
+        yield
+    finally:
+        Image.MAX_IMAGE_PIXELS = before
+
+
+def inspect_source(path: Path, root: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Source:
+    """Read an artwork's header (not its pixels) and hash its bytes; refuse what is unsafe."""
     label = display_path(path, root)
-    data = path.read_bytes()
-    if not data:
+    try:
+        with path.open("rb") as handle:  # streamed: a multi-gigabyte file costs no memory
+            digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            empty = handle.tell() == 0
+    except OSError as exc:
+        raise ContentError([io_problem(exc, label)]) from None
+    if empty:
         raise ContentError([f"{label}: the file is empty — export the artwork again"])
     try:
+        # Corrupt EXIF makes Pillow warn; the file is judged by what can be read, so hush it.
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
-            img = Image.open(path)
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+            warnings.simplefilter("ignore")
+            return _inspect(path, label, digest, max_pixels)
+    except UnidentifiedImageError:
         raise ContentError([_unreadable(label, path)]) from None
-    with img:
+    except DECODE_ERRORS as exc:
+        raise ContentError([decode_problem(label, exc)]) from None
+
+
+def _open(path: Path) -> Image.Image:
+    # Pillow's own check would refuse before we learn the size; ours runs on the header
+    # right after, with the workspace's limit, still before any pixel is decoded.
+    with pixel_limit(None):
+        return Image.open(path)
+
+
+def _inspect(path: Path, label: str, digest: str, max_pixels: int) -> Source:
+    with _open(path) as img:
         kind = READABLE.get(img.format or "")
         if kind is None:
             raise ContentError(
                 [f"{label}: {img.format} images are not supported — export as PNG or JPEG"]
             )
-        if img.width * img.height > MAX_SOURCE_PIXELS:
+        if img.width * img.height > max_pixels:
             raise ContentError(
                 [
                     f"{label}: {img.width}×{img.height} pixels is over the limit of"
-                    f" {MAX_SOURCE_PIXELS:,} — export it smaller"
+                    f" {max_pixels / 1_000_000:g} megapixels — export it smaller, or raise"
+                    " max_source_megapixels in kitgen.toml"
                 ]
             )
-        if path.suffix.lower() not in EXTENSIONS[kind]:
-            log.warning("%s: the file is %s data despite its name; read as %s", label, kind, kind)
+        metadata = _metadata_bytes(img)
+        if metadata > MAX_METADATA_BYTES:
+            raise ContentError(
+                [
+                    f"{label}: carries {metadata / 1_000_000:.1f} MB of metadata (over"
+                    f" {MAX_METADATA_BYTES / 1_000_000:g} MB) — export it again without metadata"
+                ]
+            )
         frames = getattr(img, "n_frames", 1)
-        if frames > 1:
-            log.warning("%s: has %d frames; only the first is used", label, frames)
+        # MPO is how phones store a JPEG with a depth map or preview: the first image is the photo.
+        if frames > 1 and img.format != "MPO":
+            raise ContentError(
+                [
+                    f"{label}: has {frames} frames (animated or multi-page) — export the one"
+                    " you want as a single PNG or JPEG"
+                ]
+            )
+        if img.format == "PNG":
+            img.verify()  # checks every chunk's CRC up to IEND: finds truncation and corruption
+    if path.suffix.lower() not in EXTENSIONS[kind]:
+        log.warning("%s: the file is %s data despite its name; read as %s", label, kind, kind)
+    with _open(path) as img:  # afresh: verify() leaves an image unusable
         width, height = imaging.oriented_size(img.width, img.height, _orientation(img))
         has_alpha = img.mode in imaging.ALPHA_MODES or "transparency" in img.info
-        return Source(path, label, hashlib.sha256(data).hexdigest(), kind, width, height, has_alpha)
+    return Source(path, label, digest, kind, width, height, has_alpha)
+
+
+def _metadata_bytes(img: Image.Image) -> int:
+    return sum(len(v) for v in img.info.values() if isinstance(v, bytes | str))
+
+
+def decode_problem(label: str, exc: BaseException) -> str:
+    """Describe why an image's bytes cannot be read, as one line with what to do."""
+    text = str(exc).lower()
+    if isinstance(exc, Image.DecompressionBombError | Image.DecompressionBombWarning):
+        return (
+            f"{label}: too many pixels to decode safely — export it smaller, or raise"
+            " max_source_megapixels in kitgen.toml"
+        )
+    if isinstance(exc, EOFError) or "truncated" in text or "end of file" in text:
+        return f"{label}: the file is cut short (truncated) — copy or export it again"
+    if "too large" in text:
+        return f"{label}: a metadata block is too large to read safely — export it again"
+    return f"{label}: not a readable image (damaged or corrupt) — export it again as PNG or JPEG"
 
 
 def _orientation(img: Image.Image) -> int:
@@ -152,7 +240,8 @@ def _orientation(img: Image.Image) -> int:
 
 
 def _unreadable(label: str, path: Path) -> str:
-    head = path.read_bytes()[:64]
+    with path.open("rb") as handle:
+        head = handle.read(64)
     hints = {
         b"%PDF": "PDF",
         b"<svg": "SVG",
@@ -164,10 +253,22 @@ def _unreadable(label: str, path: Path) -> str:
             return f"{label}: {name} files are not supported — export it as PNG or JPEG"
     if b"ftypheic" in head or b"ftypheix" in head or b"ftypmif1" in head:
         return f"{label}: HEIC files are not supported — export it as JPEG"
+    if _looks_like_text(head):
+        return f"{label}: is a text file, not an image — export the artwork as PNG or JPEG"
     return (
         f"{label}: not a readable image (corrupt, truncated or not an image)"
         " — export it again as PNG or JPEG"
     )
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        if exc.start < len(head) - 3:
+            return False
+        text = head[: exc.start].decode("utf-8")  # the head cut a character in two
+    return bool(text) and all(c.isprintable() or c in "\t\r\n" for c in text)
 
 
 def plan_campaign(

@@ -95,3 +95,28 @@ def sample_kit(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = root / "output"
     build(root, out=out, today=TODAY, jobs=os.cpu_count() or 1)
     return out
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file under a folder with its bytes, by relative path."""
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def built_simple(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The `simple` workspace built once, cache included; tests copy it instead of rebuilding."""
+    ws = Workspace(tmp_path_factory.mktemp("built") / "ws")
+    ws.campaign(
+        "simple", SIMPLE, {"artwork/hero.jpg": (2000, 1200), "artwork/badge.png": (900, 900)}
+    )
+    ws.build()
+    return ws.root
+
+
+@pytest.fixture
+def kit(built_simple: Path, tmp_path: Path) -> Workspace:
+    """A copy of the built `simple` workspace: a previous kit in output/ and a warm cache."""
+    shutil.copytree(built_simple, tmp_path / "ws", symlinks=True)
+    return Workspace(tmp_path / "ws")

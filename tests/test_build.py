@@ -97,14 +97,15 @@ def test_changing_focus_remakes_only_that_artworks_outputs(simple: Workspace) ->
 def test_failed_build_leaves_the_previous_output_untouched(simple: Workspace) -> None:
     simple.build()
     before = {p: p.read_bytes() for p in simple.out.rglob("*") if p.is_file()}
-    (simple.root / "campaigns" / "simple" / "artwork" / "hero.jpg").write_bytes(b"not an image")
+    (simple.root / "campaigns" / "simple" / "artwork" / "hero.jpg").write_bytes(b"\x00\xffjunk" * 9)
     with pytest.raises(
         ContentError, match="campaigns/simple/artwork/hero.jpg: not a readable image"
     ):
         simple.build()
     after = {p: p.read_bytes() for p in simple.out.rglob("*") if p.is_file()}
     assert after == before
-    assert [p.name for p in simple.out.parent.iterdir() if p.name.startswith(".output")] == []
+    leftovers = [p.name for p in simple.out.parent.iterdir() if p.name.startswith(".output")]
+    assert leftovers == [".output.lock"]
 
 
 def test_the_build_output_is_swapped_in_whole(simple: Workspace) -> None:
