@@ -41,6 +41,7 @@ from kitgen.plan import (
     Preview,
     Source,
     decode_problem,
+    frame_problem,
     inspect_source,
     pixel_limit,
     plan_campaign,
@@ -173,12 +174,16 @@ def _inspect_sources(campaign: Campaign, root: Path, max_pixels: int) -> dict[Pa
     sources: dict[Path, Source] = {}
     problems: list[str] = []
     for artwork in campaign.artwork:
-        if artwork.path in sources:
-            continue
-        try:
-            sources[artwork.path] = inspect_source(artwork.path, root, max_pixels)
-        except ContentError as exc:
-            problems.extend(exc.problems)
+        if artwork.path not in sources:
+            try:
+                sources[artwork.path] = inspect_source(artwork.path, root, max_pixels)
+            except ContentError as exc:
+                problems.extend(exc.problems)
+                continue
+        if "frame" in artwork.slots and artwork.path in sources:
+            problem = frame_problem(sources[artwork.path])
+            if problem and problem not in problems:
+                problems.append(problem)
     if problems:
         raise ContentError(problems)
     return sources

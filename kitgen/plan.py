@@ -73,6 +73,11 @@ DECODE_ERRORS: tuple[type[BaseException], ...] = (
     Image.DecompressionBombError,
     Image.DecompressionBombWarning,
 )
+# A frame lies over a person's photo, so the photo must show through somewhere: at least this
+# share of its pixels must be see-through (alpha below half). A ring or a bottom banner leaves
+# far more than this; a logo with only anti-aliased edges leaves far less.
+FRAME_MIN_CLEAR = 0.10
+FRAME_CLEAR_BELOW = 128
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,35 @@ def decode_problem(label: str, exc: BaseException) -> str:
     if "too large" in text:
         return f"{label}: a metadata block is too large to read safely — export it again"
     return f"{label}: not a readable image (damaged or corrupt) — export it again as PNG or JPEG"
+
+
+def frame_problem(source: Source) -> str | None:
+    """Say why a source cannot be a frame (a PNG with a see-through area), or None if it can."""
+    if source.format != "PNG":
+        return (
+            f"{source.label}: a frame must be a PNG with a transparent area, not {source.format}"
+            " — export it as PNG with transparency"
+        )
+    if not source.has_alpha:
+        return (
+            f"{source.label}: a frame needs an alpha channel (transparency), and this PNG has none"
+            " — export it with a transparent area where the photo shows through"
+        )
+    # The one pixel read at planning time: only the alpha channel, of frames only.
+    try:
+        with _open(source.path) as img:
+            alpha = img.convert("RGBA").getchannel("A")
+    except DECODE_ERRORS as exc:
+        return decode_problem(source.label, exc)
+    histogram = alpha.histogram()
+    clear = sum(histogram[:FRAME_CLEAR_BELOW]) / (alpha.width * alpha.height)
+    if clear < FRAME_MIN_CLEAR:
+        return (
+            f"{source.label}: a frame needs a transparent area for the photo to show through,"
+            f" but only {clear:.0%} of it is see-through (at least {FRAME_MIN_CLEAR:.0%})"
+            " — export it with a transparent centre"
+        )
+    return None
 
 
 def _orientation(img: Image.Image) -> int:

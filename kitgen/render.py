@@ -147,6 +147,8 @@ class AssetView:
     alt: str
     shape: str  # how the platform shows it: circle | rounded | rect
     thumb: PreviewView | None
+    max_bytes: int = 0  # the platform's upload limit for this kind of image
+    formats: tuple[str, ...] = ()  # the file types it accepts: jpg, png, ...
 
 
 @dataclass(frozen=True)
@@ -229,6 +231,8 @@ def campaign_view(
             alt=a.artwork.alt,
             shape=slot.shape if slot else "rect",
             thumb=_thumb(previews.get(a.path, {}), href),
+            max_bytes=slot.max_bytes if slot else 0,
+            formats=slot.formats if slot else (),
         )
 
     platform_views = tuple(
