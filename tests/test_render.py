@@ -279,6 +279,7 @@ def test_assets_have_content_hashed_names(sample_kit: Path) -> None:
     names = sorted(p.name for p in (sample_kit / "assets").iterdir())
     assert [re.sub(r"\.[0-9a-f]{10}\.", ".#.", n) for n in names] == [
         "favicon.#.svg",
+        "frame.#.js",
         "kit.#.js",
         "style.#.css",
     ]
