@@ -97,10 +97,20 @@ def metadata_problems(data: bytes) -> list[str]:
     return problems
 
 
+# The page's own lazy images load when scrolled to; load them all, so that every request the
+# page itself makes is done before the tool is used.
+LOAD_ALL_IMAGES = """async () => {
+  const images = [...document.images];
+  for (const img of images) img.loading = "eager";
+  await Promise.all(images.map((img) => img.decode().catch(() => {})));
+}"""
+
+
 def open_tool(open_page: OpenPage, nginx_kit: str, **context: object) -> RecordedPage:
     recorded = open_page(**context)
     # networkidle: the page, its images and the first platform's frame have all arrived.
     recorded.page.goto(nginx_kit + PATH, wait_until="networkidle")
+    recorded.page.evaluate(LOAD_ALL_IMAGES)
     expect(recorded.page.locator(".frame-tool")).to_be_visible()
     return recorded
 
@@ -208,7 +218,7 @@ def test_pointer_wheel_and_platform_change_on_a_320_pixel_screen(
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     page.mouse.move(x, y)
     page.mouse.wheel(0, -200)  # zoom in
-    expect(page.locator(".frame-status")).to_contain_text("Zoom 1")
+    expect(page.locator(".frame-status")).to_have_text(re.compile(r"Zoom 1[1-9]\d%"))
     assert int(page.locator("#frame-zoom").input_value()) > 100
     page.mouse.down()
     page.mouse.move(x - 40, y - 30, steps=4)

@@ -148,12 +148,12 @@ function setUpFrameTool(tool) {
     }
   }
 
-  function resetPosition() {
+  function resetPosition(announce = true) {
     if (!photo) return;
     zoom = 1;
     centre = { x: photo.width / 2, y: photo.height / 2 };
     draw();
-    announceZoom();
+    if (announce) announceZoom();
   }
 
   function setZoom(value, announce) {
@@ -184,7 +184,8 @@ function setUpFrameTool(tool) {
     if (photo && typeof photo.close === "function") photo.close();
     photo = decoded;
     for (const control of [zoomInput, reset, download]) control.disabled = false;
-    resetPosition();
+    resetPosition(false);
+    clearTimeout(announceTimer);
     say(text.loaded);
     view.focus();
   }
@@ -222,7 +223,7 @@ function setUpFrameTool(tool) {
   input.addEventListener("change", () => usePhoto(input.files[0]));
   select.addEventListener("change", choosePlatform);
   zoomInput.addEventListener("input", () => setZoom(Number(zoomInput.value) / 100, false));
-  reset.addEventListener("click", resetPosition);
+  reset.addEventListener("click", () => resetPosition());
   download.addEventListener("click", save);
 
   tool.addEventListener("dragover", (event) => {
@@ -249,8 +250,8 @@ function setUpFrameTool(tool) {
       "=": () => setZoom(zoom * 1.1, true),
       "-": () => setZoom(zoom / 1.1, true),
       _: () => setZoom(zoom / 1.1, true),
-      0: resetPosition,
-      Home: resetPosition,
+      0: () => resetPosition(),
+      Home: () => resetPosition(),
     };
     const action = keys[event.key];
     if (action) {
