@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pytest
 from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
 from playwright.sync_api import Page, expect
 
@@ -266,16 +265,31 @@ def test_without_javascript_the_section_explains_and_offers_the_frame_pngs(
         assert img.format == "PNG" and img.mode == "RGBA"
 
 
-@pytest.mark.parametrize("key", ["0", "Home"])
-def test_reset_puts_the_photo_back_in_the_middle(
-    open_page_factory: OpenPage, nginx_kit: str, tmp_path: Path, key: str
+# A photo dropped from the file manager: a DataTransfer holding the file, as the browser makes it.
+DROP_FILE = """([tool, name, bytes]) => {
+  const transfer = new DataTransfer();
+  transfer.items.add(new File([new Uint8Array(bytes)], name, {type: "image/jpeg"}));
+  for (const type of ["dragenter", "dragover", "drop"]) {
+    const init = {dataTransfer: transfer, bubbles: true, cancelable: true};
+    tool.dispatchEvent(new DragEvent(type, init));
+  }
+}"""
+
+
+def test_a_dropped_photo_loads_and_0_or_home_resets_it(
+    open_page_factory: OpenPage, nginx_kit: str, tmp_path: Path
 ) -> None:
     recorded = open_tool(open_page_factory, nginx_kit)
     page = recorded.page
-    pick_photo(page, make_photo(tmp_path / "me.jpg"))
-    page.keyboard.press("+")
-    page.keyboard.press("ArrowLeft")
-    expect(page.locator(".frame-status")).to_have_text("Zoom 110%")
-    page.keyboard.press(key)
-    expect(page.locator(".frame-status")).to_have_text("Zoom 100%")
-    assert page.locator("#frame-zoom").input_value() == "100"
+    photo = make_photo(tmp_path / "dropped.jpg").read_bytes()
+    page.evaluate(DROP_FILE, [page.locator(".frame-tool").element_handle(), "me.jpg", list(photo)])
+    expect(page.locator(".frame-status")).to_contain_text("Photo loaded")
+    expect(page.locator(".frame-download")).to_be_enabled()
+    for key in ("0", "Home"):
+        page.keyboard.press("+")
+        page.keyboard.press("ArrowLeft")
+        expect(page.locator(".frame-status")).to_have_text("Zoom 110%")
+        page.keyboard.press(key)
+        expect(page.locator(".frame-status")).to_have_text("Zoom 100%")
+        assert page.locator("#frame-zoom").input_value() == "100"
+    assert recorded.problems(nginx_kit) == []
