@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from pathlib import Path
@@ -11,6 +12,7 @@ from PIL import Image
 
 from kitgen.build import check
 from kitgen.errors import ContentError
+from kitgen.plan import Source, frame_problem
 from kitgen.platforms import builtin_platforms
 
 from .conftest import Workspace
@@ -106,6 +108,23 @@ def test_a_mostly_opaque_png_says_how_much_is_see_through(workspace: Workspace) 
     frame_workspace(workspace, "strip.png", img)
     with pytest.raises(ContentError, match=r"only 5% of it is see-through"):
         check(workspace.root)
+
+
+def test_a_frame_whose_pixels_are_damaged_is_a_clear_error(tmp_path: Path) -> None:
+    buffer = io.BytesIO()
+    ring().save(buffer, "PNG")
+    data = bytearray(buffer.getvalue())
+    at = data.index(b"IDAT") + 14
+    data[at : at + 30] = b"\xff" * 30  # the header reads fine, the pixels do not
+    path = tmp_path / "ring.png"
+    path.write_bytes(data)
+    source = Source(path, "artwork/ring.png", "0" * 64, "PNG", 600, 600, has_alpha=True)
+    problem = frame_problem(source)
+    assert problem is not None
+    assert problem == (
+        "artwork/ring.png: not a readable image (damaged or corrupt) — export it again as PNG"
+        " or JPEG"
+    )
 
 
 def test_every_bad_frame_of_a_campaign_is_reported_at_once(workspace: Workspace) -> None:

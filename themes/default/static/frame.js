@@ -198,7 +198,14 @@ function setUpFrameTool(tool) {
     const chosen = option();
     const formats = chosen.dataset.formats.split(" ");
     const limit = Number(chosen.dataset.maxBytes) || Infinity;
-    const blob = await encodeWithin(canvas, formats, limit);
+    let blob;
+    try {
+      blob = await encodeWithin(canvas, formats, limit);
+    } catch {
+      // A page opened from a file (file://) may not read back its own canvas in some browsers.
+      say(text.cannotSave);
+      return;
+    }
     if (!blob) {
       say(text.tooBig.replace("{limit}", formatBytes(limit)));
       return;
@@ -230,7 +237,10 @@ function setUpFrameTool(tool) {
     event.preventDefault();
     tool.classList.add("frame-dragging");
   });
-  tool.addEventListener("dragleave", () => tool.classList.remove("frame-dragging"));
+  tool.addEventListener("dragleave", (event) => {
+    // Leaving for one of the tool's own children is not leaving the tool.
+    if (!tool.contains(event.relatedTarget)) tool.classList.remove("frame-dragging");
+  });
   tool.addEventListener("drop", (event) => {
     event.preventDefault();
     tool.classList.remove("frame-dragging");
