@@ -239,6 +239,9 @@ def test_the_try_it_section_works_without_javascript_and_says_the_photo_stays(
     assert view.attrs["tabindex"] == "0" and view.attrs["aria-label"]
     assert view.attrs["aria-describedby"] in ids
     assert any(e.attrs.get("role") == "status" for e in page.elements)
+    # Each platform's frame download points to the tool.
+    tries = [e for e in page.all("a") if e.attrs.get("href") == "#try-frame"]
+    assert len(tries) == len(frame_assets(sample_kit, "winter-wellbeing"))
     # The script is a separate, content-hashed file of the kit.
     scripts = [e.attrs["src"] for e in page.all("script")]
     frame_js = [s for s in scripts if re.search(r"assets/frame\.[0-9a-f]{10}\.js$", s)]
