@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from PIL import Image, ImageChops, ImageFilter, ImageOps, ImageStat
+from PIL import Image, ImageChops, ImageCms, ImageFilter, ImageOps, ImageStat
 from playwright.sync_api import Page, expect
 
 from .browser import RecordedPage
@@ -29,12 +29,17 @@ ZOOM_STEP = 1.1  # frame.js: + and - zoom by this factor
 
 
 def make_photo(path: Path, size: tuple[int, int] = (1500, 1000)) -> Path:
-    """A photo with smooth gradients both ways, so any shift or zoom changes its pixels."""
-    w, h = size
+    """A camera-like photo: smooth gradients both ways (so any shift or zoom changes its
+    pixels), with a camera make, a GPS position and a comment that must not reach the result."""
     red = Image.linear_gradient("L").rotate(90).resize(size)
     green = Image.linear_gradient("L").resize(size)
     blue = Image.new("L", size, 90)
-    Image.merge("RGB", (red, green, blue)).save(path, quality=95)
+    exif = Image.Exif()
+    exif[0x010F] = "PhoneMaker"  # Make
+    exif.get_ifd(0x8825).update({1: "N", 2: (52.0, 31.0, 12.0), 3: "E", 4: (13.0, 24.0, 36.0)})
+    Image.merge("RGB", (red, green, blue)).save(
+        path, quality=95, exif=exif, comment=b"taken at home"
+    )
     return path
 
 
@@ -93,6 +98,11 @@ def metadata_problems(data: bytes) -> list[str]:
                      and not body.startswith(b"ICC_PROFILE")]  # fmt: skip
         if "comment" in img.info:
             problems.append("JPEG comment")
+        icc = img.info.get("icc_profile")
+        if icc:  # Chromium tags its JPEGs as sRGB; any other profile came from somewhere else
+            profile = ImageCms.ImageCmsProfile(io.BytesIO(icc))
+            if "sRGB" not in ImageCms.getProfileDescription(profile):
+                problems.append(f"ICC profile {ImageCms.getProfileDescription(profile)!r}")
     return problems
 
 
@@ -136,6 +146,8 @@ def test_a_photo_moved_and_zoomed_by_keyboard_downloads_framed_with_no_request(
     page = recorded.page
     loaded = len(recorded.log.requests)
     photo_path = make_photo(tmp_path / "me.jpg")
+    with Image.open(photo_path) as original:  # the test photo does carry what must not leak
+        assert original.getexif().get_ifd(0x8825) and original.info["comment"]
     platform = page.locator("#frame-platform").input_value()
     asset, frame = frame_of(sample_kit, platform)
 
@@ -158,6 +170,7 @@ def test_a_photo_moved_and_zoomed_by_keyboard_downloads_framed_with_no_request(
         assert img.size == (asset["width"], asset["height"])
         assert img.format in ("PNG", "JPEG")
         assert "exif" not in img.info and "xmp" not in img.info
+        assert not img.getexif()
         picture = img.convert("RGB")
     assert len(data) <= int(page.locator("#frame-platform option:checked").get_attribute(
         "data-max-bytes") or 0)  # fmt: skip
