@@ -84,10 +84,12 @@ function setUpFrameTool(tool) {
   function announceZoom() {
     clearTimeout(announceTimer);
     // Wait for a pause, so a wheel or pinch gesture is announced once, not fifty times.
-    announceTimer = setTimeout(() => say(text.zoom.replace("{percent}", Math.round(zoom * 100))), 250);
+    announceTimer = setTimeout(() => {
+      say(text.zoom.replace("{percent}", Math.round(zoom * 100)));
+    }, 250);
   }
 
-  // Photo pixels per picture pixel at zoom 1: the photo just covers the whole picture.
+  // Picture pixels per photo pixel at zoom 1: the photo just covers the whole picture.
   function coverScale() {
     return Math.max(canvas.width / photo.width, canvas.height / photo.height);
   }
