@@ -289,7 +289,7 @@ DROP_FILE = """([tool, name, bytes]) => {
 }"""
 
 
-def test_a_dropped_photo_loads_and_0_or_home_resets_it(
+def test_a_dropped_photo_resets_and_fits_a_tight_byte_limit(
     open_page_factory: OpenPage, nginx_kit: str, tmp_path: Path
 ) -> None:
     recorded = open_tool(open_page_factory, nginx_kit)
@@ -306,4 +306,17 @@ def test_a_dropped_photo_loads_and_0_or_home_resets_it(
         page.keyboard.press(key)
         expect(page.locator(".frame-status")).to_have_text("Zoom 100%")
         assert page.locator("#frame-zoom").input_value() == "100"
+
+    # A platform with a tight limit gets a JPEG within it, at the same exact size.
+    chosen = page.locator("#frame-platform option:checked")
+    chosen.evaluate("o => { o.dataset.maxBytes = '30000'; }")
+    name, data = save_picture(page, tmp_path)
+    assert name.endswith(".jpg") and len(data) <= 30000
+    with Image.open(io.BytesIO(data)) as img:
+        assert img.format == "JPEG"
+        assert img.size == (int(chosen.get_attribute("data-width") or 0),) * 2
+    # One that takes only PNG, with a limit no PNG of a photo meets: it says so, saves nothing.
+    chosen.evaluate("o => { o.dataset.maxBytes = '3000'; o.dataset.formats = 'png'; }")
+    page.locator(".frame-download").click()
+    expect(page.locator(".frame-status")).to_contain_text("does not fit the platform's limit")
     assert recorded.problems(nginx_kit) == []
