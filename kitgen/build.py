@@ -314,9 +314,9 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
             tree.copy(preview.path, cached_file(cache, preview))
         entries = [(a.path.split("/", 1)[1], tree.root / a.path) for a in plan.assets]
         tree.write_zip(plan.zip_path, entries)
-        for platform in dict.fromkeys(a.platform for a in plan.assets):
+        for platform, zip_path in plan.platform_zips.items():
             mine = [(name, path) for name, path in entries if name.startswith(f"{platform}/")]
-            tree.write_zip(plan.platform_zip_path(platform), mine)
+            tree.write_zip(zip_path, mine)
 
     themes = render.theme_dirs(ws.root, ws.site)
     static: dict[str, str] = {}

@@ -108,11 +108,8 @@ def manifest(generator: str, plans: Sequence[CampaignPlan], tree_root: Path) -> 
                 "ends": p.campaign.ends.isoformat() if p.campaign.ends else None,
                 "page": f"{p.campaign.slug}/index.html",
                 "zip": p.zip_path,
-                # Extra key (the schema only grows): one zip per platform's downloads.
-                "platform_zips": {
-                    platform: p.platform_zip_path(platform)
-                    for platform in dict.fromkeys(a.platform for a in p.assets)
-                },
+                # Extra key (the schema only grows): a zip per platform with several downloads.
+                "platform_zips": p.platform_zips,
                 "assets": [
                     {
                         "path": a.path,

@@ -12,6 +12,7 @@ import json
 import logging
 import struct
 import warnings
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
@@ -133,9 +134,15 @@ class CampaignPlan:
     def zip_path(self) -> str:
         return f"{self.campaign.slug}/{self.campaign.slug}.zip"
 
-    def platform_zip_path(self, platform: str) -> str:
-        """Return where the zip of one platform's downloads goes."""
-        return f"{self.campaign.slug}/{self.campaign.slug}-{platform}.zip"
+    @property
+    def platform_zips(self) -> dict[str, str]:
+        """Return each platform's zip path, for platforms with more than one download."""
+        counts = Counter(a.platform for a in self.assets)
+        return {
+            platform: f"{self.campaign.slug}/{self.campaign.slug}-{platform}.zip"
+            for platform, count in counts.items()
+            if count > 1  # a zip of a single image only adds a step
+        }
 
 
 @contextlib.contextmanager

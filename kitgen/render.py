@@ -240,8 +240,8 @@ def campaign_view(
             platforms[pid],
             tuple(view(a) for a in plan.assets if a.platform == pid),
             guides[pid],
-            href(plan.platform_zip_path(pid)),
-            sizes.get(plan.platform_zip_path(pid), 0),
+            href(plan.platform_zips[pid]) if pid in plan.platform_zips else "",
+            sizes.get(plan.platform_zips.get(pid, ""), 0),
         )
         for pid in c.platforms
         if any(a.platform == pid for a in plan.assets)
