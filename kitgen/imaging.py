@@ -10,16 +10,18 @@ from __future__ import annotations
 import io
 import math
 import os
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from PIL import Image, ImageCms
+from PIL import Image
+
+from kitgen import colour
 
 Box = tuple[float, float, float, float]
 
 # Bump whenever a change to this module changes output bytes: it is part of every cache key.
-PIPELINE_VERSION = "1"
+PIPELINE_VERSION = "2"
 JPEG_MAX_QUALITY = 90
 JPEG_MIN_QUALITY = 30
 WEBP_QUALITIES = (75, 60, 45)
@@ -27,6 +29,9 @@ WEBP_QUALITIES = (75, 60, 45)
 CIRCLE_SAFE_RADIUS = 0.3
 # How far an image may be enlarged before it is reported: beyond this it looks soft.
 UPSCALE_WARN_FACTOR = 1.25
+# Box-reduce (pyramid or JPEG draft) only while at least this much shrink is left for
+# Lanczos: measured by benchmarks/ at >= 45 dB PSNR against a full-size Lanczos.
+REDUCING_GAP = 2.0
 
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -141,11 +146,25 @@ def scale_box(box: Box, scale: tuple[float, float], limit: tuple[int, int]) -> B
     )
 
 
+def pyramid_factor(shrink: float, gap: float | None = None) -> int:
+    """Return the power of two to box-reduce by before a Lanczos resize that shrinks this much.
+
+    Reducing stops while the remaining shrink is still at least `gap`, so Lanczos
+    always sees several source pixels per output pixel.
+    """
+    gap = REDUCING_GAP if gap is None else gap
+    factor = 1
+    while shrink / (factor * 2) >= gap:
+        factor *= 2
+    return factor
+
+
 def draft_request(raw_w: int, raw_h: int, shrink: float) -> tuple[int, int] | None:
     """Return the size to ask JPEG draft mode for, or None when no shrink is possible."""
-    if shrink < 2:
+    factor = min(pyramid_factor(shrink), 8)  # libjpeg scales by 1/2, 1/4 or 1/8
+    if factor == 1:
         return None
-    return math.ceil(raw_w / shrink), math.ceil(raw_h / shrink)
+    return math.ceil(raw_w / factor), math.ceil(raw_h / factor)
 
 
 # --- the Pillow step -----------------------------------------------------
@@ -172,26 +191,41 @@ class ImageProblem(Exception):
 
 def render_source(path: str, specs: Sequence[RenderSpec]) -> list[int]:
     """Decode one source once, write every spec's file, and return their sizes in bytes."""
+    sizes = []
+    for spec, img in zip(specs, render_images(path, specs), strict=True):
+        data = encode(img, spec.format, spec.max_bytes)
+        _write_atomically(Path(spec.target), data)
+        sizes.append(len(data))
+    return sizes
+
+
+def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Image]:
+    """Decode one source once and yield each spec's finished image: upright, sRGB, exact size.
+
+    The source is decoded at the smallest JPEG draft scale every spec allows,
+    then box-reduced into a pyramid shared by all specs; each spec resizes
+    (Lanczos, via `box=`) from the smallest level that still leaves
+    REDUCING_GAP of shrink, in the raw orientation, and only then is the small
+    result transposed and colour-converted.
+    """
     with Image.open(path) as img:
         orientation = _orientation(img)
-        raw_w, raw_h = img.size
-        up_w, up_h = oriented_size(raw_w, raw_h, orientation)
-        shrink = min(_shrink(spec, up_w, up_h) for spec in specs)
-        request = draft_request(raw_w, raw_h, shrink)
+        raw = img.size
+        upright = oriented_size(raw[0], raw[1], orientation)
+        shrink = min(_shrink(spec, upright) for spec in specs)
+        request = draft_request(raw[0], raw[1], shrink)
         if img.format == "JPEG" and request:
             img.draft(img.mode, request)
         icc = img.info.get("icc_profile")
         base = _resizable(img)
-    scale = (base.width / raw_w, base.height / raw_h)
-    sizes = []
+    convert = colour.to_srgb(_STRAIGHT.get(base.mode, base.mode), icc)
+    levels = {1: base}
     for spec in specs:
-        out = _render_one(base, spec, orientation, scale, (raw_w, raw_h), (up_w, up_h))
-        out = _to_srgb(out, icc)
-        out = _finish_alpha(out, spec)
-        data = encode(out, spec.format, spec.max_bytes)
-        _write_atomically(Path(spec.target), data)
-        sizes.append(len(data))
-    return sizes
+        out = _render_one(levels, spec, orientation, raw, upright)
+        out = convert(out)
+        if spec.fit == "contain":
+            out = _pad(out, spec)
+        yield _finish_alpha(out, spec)
 
 
 def _orientation(img: Image.Image) -> int:
@@ -199,109 +233,90 @@ def _orientation(img: Image.Image) -> int:
     return value if value in _TRANSPOSE or value == 1 else 1
 
 
-def _shrink(spec: RenderSpec, up_w: int, up_h: int) -> float:
+def _shrink(spec: RenderSpec, upright: tuple[int, int]) -> float:
     if spec.fit == "contain":
-        return min(up_w / spec.width, up_h / spec.height)
-    return (spec.box[2] - spec.box[0]) / spec.width
+        return min(upright[0] / spec.width, upright[1] / spec.height)
+    return min((spec.box[2] - spec.box[0]) / spec.width, (spec.box[3] - spec.box[1]) / spec.height)
+
+
+# Alpha is premultiplied while resizing so transparent pixels' colours do not bleed
+# into the edges; these are the modes to turn the result back into.
+_STRAIGHT = {"RGBa": "RGBA", "La": "LA"}
 
 
 def _resizable(img: Image.Image) -> Image.Image:
     """Bring any source mode to one that resizes correctly, keeping its colour space."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         # 16-bit greyscale: scale to 8 bits instead of clipping at 255.
-        return img.point(lambda v: v / 257).convert("L")
-    if img.mode == "P" or img.mode == "PA":
-        return img.convert("RGBA")
+        grey = img.point(lambda v: v / 257).convert("L")
+        return grey.convert("La") if "transparency" in img.info else grey
     if img.mode == "1":
         return img.convert("L")
-    if img.mode in ("RGB", "RGBA", "L", "LA", "CMYK"):
+    if img.mode in ("P", "PA") or "transparency" in img.info:
+        has_alpha = img.mode == "PA" or "transparency" in img.info
+        if img.mode == "L" and has_alpha:
+            return img.convert("LA").convert("La")
+        return img.convert("RGBa") if has_alpha else img.convert("RGB")
+    if img.mode in ("RGB", "L", "CMYK"):
         img.load()
         return img
-    return img.convert("RGBA" if img.mode in ALPHA_MODES else "RGB")
+    if img.mode == "RGBA":
+        return img.convert("RGBa")
+    if img.mode == "LA":
+        return img.convert("La")
+    return img.convert("RGBa" if img.mode in ALPHA_MODES else "RGB")
+
+
+def _level(levels: dict[int, Image.Image], factor: int) -> Image.Image:
+    """Return the pyramid level reduced by factor, making (and keeping) it on first use."""
+    if factor not in levels:
+        levels[factor] = _level(levels, factor // 2).reduce(2)
+    return levels[factor]
 
 
 def _render_one(
-    base: Image.Image,
+    levels: dict[int, Image.Image],
     spec: RenderSpec,
     orientation: int,
-    scale: tuple[float, float],
     raw: tuple[int, int],
     upright: tuple[int, int],
 ) -> Image.Image:
-    swap = orientation in (5, 6, 7, 8)
     if spec.fit == "contain":
         w, h = contain_size(upright[0], upright[1], spec.width, spec.height)
         box: Box = (0.0, 0.0, float(upright[0]), float(upright[1]))
     else:
         w, h, box = spec.width, spec.height, spec.box
-    rb = scale_box(raw_box(box, orientation, raw[0], raw[1]), scale, base.size)
-    size = (h, w) if swap else (w, h)
-    resized = _resize(base, size, rb)
+    size = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
+    base = levels[1]
+    rb = scale_box(
+        raw_box(box, orientation, raw[0], raw[1]),
+        (base.width / raw[0], base.height / raw[1]),
+        base.size,
+    )
+    factor = pyramid_factor(min((rb[2] - rb[0]) / size[0], (rb[3] - rb[1]) / size[1]))
+    level = _level(levels, factor)
+    lb = scale_box(rb, (level.width / base.width, level.height / base.height), level.size)
+    resized = level.resize(size, Image.Resampling.LANCZOS, box=lb)
+    if resized.mode in _STRAIGHT:
+        resized = resized.convert(_STRAIGHT[resized.mode])
     if orientation != 1:
         resized = resized.transpose(_TRANSPOSE[orientation])
-    if spec.fit == "contain":
-        resized = _pad(resized, spec)
     return resized
 
 
-def _resize(img: Image.Image, size: tuple[int, int], box: Box) -> Image.Image:
-    # Premultiply alpha so transparent pixels' colours do not bleed into the edges.
-    if img.mode == "RGBA":
-        return img.convert("RGBa").resize(size, Image.Resampling.LANCZOS, box=box).convert("RGBA")
-    if img.mode == "LA":
-        return img.convert("La").resize(size, Image.Resampling.LANCZOS, box=box).convert("LA")
-    return img.resize(size, Image.Resampling.LANCZOS, box=box, reducing_gap=3.0)
-
-
 def _pad(img: Image.Image, spec: RenderSpec) -> Image.Image:
-    mode = "RGBA" if img.mode in ALPHA_MODES else img.mode
-    fill = _colour(spec.background, mode, transparent=spec.keep_alpha)
-    canvas = Image.new(mode, (spec.width, spec.height), fill)
+    mode = "RGBA" if img.mode == "RGBA" or spec.keep_alpha else "RGB"
+    canvas = Image.new(mode, (spec.width, spec.height), _colour(spec.background, mode, True))
     offset = ((spec.width - img.width) // 2, (spec.height - img.height) // 2)
     canvas.paste(img.convert(mode), offset)
     return canvas
 
 
-def _colour(hex_colour: str, mode: str, transparent: bool = False) -> tuple[int, ...] | int:
+def _colour(hex_colour: str, mode: str, transparent: bool = False) -> tuple[int, ...]:
     r, g, b = (int(hex_colour[i : i + 2], 16) for i in (1, 3, 5))
     if mode == "RGBA":
         return (r, g, b, 0 if transparent else 255)
-    if mode == "LA":
-        return ((r * 299 + g * 587 + b * 114) // 1000, 0 if transparent else 255)
-    if mode == "L":
-        return (r * 299 + g * 587 + b * 114) // 1000
-    if mode == "CMYK":
-        k = 255 - max(r, g, b)
-        return (255 - r - k, 255 - g - k, 255 - b - k, k) if k < 255 else (0, 0, 0, 255)
     return (r, g, b)
-
-
-_SRGB = ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB"))
-
-
-def _to_srgb(img: Image.Image, icc: bytes | None) -> Image.Image:
-    """Convert to sRGB (RGB or RGBA) through the embedded ICC profile when there is one."""
-    alpha = img.getchannel("A") if img.mode in ("RGBA", "LA") else None
-    colour = img.convert({"RGBA": "RGB", "LA": "L"}.get(img.mode, img.mode))
-    if icc:
-        try:
-            source = ImageCms.ImageCmsProfile(io.BytesIO(icc))
-            colour = (
-                ImageCms.profileToProfile(
-                    colour,
-                    source,
-                    _SRGB,
-                    renderingIntent=ImageCms.Intent.PERCEPTUAL,
-                    outputMode="RGB",
-                )
-                or colour
-            )
-        except (ImageCms.PyCMSError, OSError):
-            colour = colour.convert("RGB")  # a broken profile: fall back to the numbers as sRGB
-    colour = colour.convert("RGB")
-    if alpha is not None:
-        colour.putalpha(alpha)
-    return colour
 
 
 def _finish_alpha(img: Image.Image, spec: RenderSpec) -> Image.Image:
