@@ -225,7 +225,9 @@ def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Imag
         out = convert(out)
         if spec.fit == "contain":
             out = _pad(out, spec)
-        yield _finish_alpha(out, spec)
+        out = _finish_alpha(out, spec)
+        out.info.clear()  # the colour transform tags its result: outputs stay untagged
+        yield out
 
 
 def _orientation(img: Image.Image) -> int:
@@ -256,7 +258,7 @@ def _resizable(img: Image.Image) -> Image.Image:
         has_alpha = img.mode == "PA" or "transparency" in img.info
         if img.mode == "L" and has_alpha:
             return img.convert("LA").convert("La")
-        return img.convert("RGBa") if has_alpha else img.convert("RGB")
+        return img.convert("RGBA").convert("RGBa") if has_alpha else img.convert("RGB")
     if img.mode in ("RGB", "L", "CMYK"):
         img.load()
         return img

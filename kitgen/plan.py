@@ -11,10 +11,13 @@ import hashlib
 import json
 import logging
 import struct
+import tomllib
 import warnings
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
+from importlib import resources
 from pathlib import Path, PurePosixPath
 
 from PIL import Image, UnidentifiedImageError
@@ -27,22 +30,6 @@ from kitgen.platforms import FRAME_SOURCE_SLOT, Platform, Slot
 
 log = logging.getLogger("kitgen")
 
-# Formats Pillow reads that an artwork may be in; everything else gets an export hint.
-READABLE = {
-    "JPEG": "JPEG",
-    "MPO": "JPEG",
-    "PNG": "PNG",
-    "WEBP": "WebP",
-    "TIFF": "TIFF",
-    "GIF": "GIF",
-}
-EXTENSIONS = {
-    "JPEG": (".jpg", ".jpeg", ".jpe"),
-    "PNG": (".png",),
-    "WebP": (".webp",),
-    "TIFF": (".tif", ".tiff"),
-    "GIF": (".gif",),
-}
 MEDIA_TYPES = {
     "JPEG": ("image/jpeg", "jpg"),
     "PNG": ("image/png", "png"),
@@ -156,17 +143,68 @@ def pixel_limit(pixels: int | None) -> Iterator[None]:
         Image.MAX_IMAGE_PIXELS = before
 
 
+@dataclass(frozen=True)
+class Kind:
+    """A kind of file an artwork may (or may not) be: what it is called and how to spot it."""
+
+    name: str
+    extensions: tuple[str, ...]
+    magic: tuple[bytes, ...] = ()
+    offset: int = 0
+    export: str = ""
+
+
+@cache
+def source_kinds() -> tuple[dict[str, Kind], tuple[Kind, ...]]:
+    """Return the readable kinds by Pillow format, and the refused kinds, from data/formats.toml."""
+    text = resources.files("kitgen").joinpath("data/formats.toml").read_text("utf-8")
+    doc = tomllib.loads(text)
+    readable = {
+        fmt: Kind(entry["name"], tuple(entry["extensions"]))
+        for fmt, entry in doc["supported"].items()
+    }
+    refused = tuple(
+        Kind(
+            entry["name"],
+            tuple(entry["extensions"]),
+            # Magic strings are written as text; each character stands for one byte.
+            tuple(m.encode("latin-1") for m in entry.get("magic", [])),
+            entry.get("offset", 0),
+            entry["export"],
+        )
+        for entry in doc["unsupported"]
+    )
+    return readable, refused
+
+
+def refused_kind(head: bytes, suffix: str) -> Kind | None:
+    """Return the unsupported kind a file is, by its first bytes or its extension."""
+    stripped = head.lstrip()
+    for kind in source_kinds()[1]:
+        data = head[kind.offset :] if kind.offset else stripped
+        if any(data.startswith(m) for m in kind.magic) or suffix.lower() in kind.extensions:
+            return kind
+    return None
+
+
 def inspect_source(path: Path, root: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> Source:
     """Read an artwork's header (not its pixels) and hash its bytes; refuse what is unsafe."""
     label = display_path(path, root)
     try:
         with path.open("rb") as handle:  # streamed: a multi-gigabyte file costs no memory
+            head = handle.read(64)
+            handle.seek(0)
             digest = hashlib.file_digest(handle, "sha256").hexdigest()
             empty = handle.tell() == 0
     except OSError as exc:
         raise ContentError([io_problem(exc, label)]) from None
     if empty:
         raise ContentError([f"{label}: the file is empty — export the artwork again"])
+    # Before Pillow is asked: it opens a Photoshop file's flattened preview or a RAW file's
+    # thumbnail, which are not the artwork.
+    refused = refused_kind(head, path.suffix)
+    if refused is not None:
+        raise ContentError([f"{label}: {refused.name} are not supported — {refused.export}"])
     try:
         # Corrupt EXIF makes Pillow warn; the file is judged by what can be read, so hush it.
         with warnings.catch_warnings():
@@ -187,10 +225,10 @@ def _open(path: Path) -> Image.Image:
 
 def _inspect(path: Path, label: str, digest: str, max_pixels: int) -> Source:
     with _open(path) as img:
-        kind = READABLE.get(img.format or "")
+        kind = source_kinds()[0].get(img.format or "")
         if kind is None:
             raise ContentError(
-                [f"{label}: {img.format} images are not supported — export as PNG or JPEG"]
+                [f"{label}: {img.format} images are not supported — export it as PNG or JPEG"]
             )
         if img.width * img.height > max_pixels:
             raise ContentError(
@@ -219,12 +257,14 @@ def _inspect(path: Path, label: str, digest: str, max_pixels: int) -> Source:
             )
         if img.format == "PNG":
             img.verify()  # checks every chunk's CRC up to IEND: finds truncation and corruption
-    if path.suffix.lower() not in EXTENSIONS[kind]:
-        log.warning("%s: the file is %s data despite its name; read as %s", label, kind, kind)
+    if path.suffix.lower() not in kind.extensions:
+        log.warning(
+            "%s: the file is %s data despite its name; read as %s", label, kind.name, kind.name
+        )
     with _open(path) as img:  # afresh: verify() leaves an image unusable
         width, height = imaging.oriented_size(img.width, img.height, _orientation(img))
         has_alpha = img.mode in imaging.ALPHA_MODES or "transparency" in img.info
-    return Source(path, label, digest, kind, width, height, has_alpha)
+    return Source(path, label, digest, kind.name, width, height, has_alpha)
 
 
 def _metadata_bytes(img: Image.Image) -> int:

@@ -1,0 +1,1 @@
+"""Benchmarks of kitgen's image pipeline; run with `python -m benchmarks`."""

@@ -1,0 +1,5 @@
+"""Run the image pipeline benchmark."""
+
+from benchmarks.run import main
+
+main()

@@ -1,0 +1,362 @@
+"""Measure kitgen's image pipeline against a naive Pillow baseline and libvips, in one run.
+
+    python -m benchmarks [--workdir DIR] [--jobs N]
+
+Every contender makes the same outputs (kitgen's plan: each artwork × each slot
+of every built-in platform) from the same generated corpus, in its own child
+process, with the same number of worker processes. For each it reports wall
+time, images per second and peak memory: the largest single process
+(getrusage of the child) and the whole process tree (sampled from /proc).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from PIL import Image, ImageOps
+
+from benchmarks import corpus
+
+DEFAULT_WORKDIR = Path(".kitgen-bench")
+
+
+@dataclass(frozen=True)
+class Job:
+    source: str
+    target: str
+    width: int
+    height: int
+    box: tuple[float, float, float, float]  # upright source pixels
+    fmt: str
+    keep_alpha: bool
+    upright: tuple[int, int]
+
+
+def _jobs_from_plan(root: Path) -> list[Job]:
+    from kitgen.build import load_workspace
+
+    ws = load_workspace(root)
+    jobs = []
+    for plan in ws.plans:
+        for a in plan.assets:
+            jobs.append(
+                Job(
+                    source=str(a.source.path),
+                    target=a.path.replace("/", "_"),
+                    width=a.width,
+                    height=a.height,
+                    box=a.spec.box,
+                    fmt=a.spec.format,
+                    keep_alpha=a.spec.keep_alpha,
+                    upright=(a.source.width, a.source.height),
+                )
+            )
+    return jobs
+
+
+# --- contenders (each runs inside a child process) -------------------------
+
+
+def _kitgen(root: Path, jobs: int, fresh: bool) -> dict[str, Any]:
+    from kitgen.build import CACHE_DIR, build
+
+    if fresh:
+        shutil.rmtree(root / CACHE_DIR, ignore_errors=True)
+        shutil.rmtree(root / "output", ignore_errors=True)
+    result = build(root, jobs=jobs)
+    return {"seconds": result.seconds, "images": result.images, "processed": result.processed}
+
+
+def _kitgen_focus(root: Path, jobs: int) -> dict[str, Any]:
+    """Move one artwork's focus, rebuild, and count what was made again."""
+    from kitgen.build import build, load_workspace
+
+    folder = root / "campaigns" / "bench"
+    corpus.write_campaign(folder, corpus.ITEMS, focus_shift=0.05)
+    try:
+        ws = load_workspace(root)
+        first = ws.plans[0].campaign.artwork[0].file
+        expected = sum(1 for a in ws.plans[0].assets if a.artwork.file == first)
+        result = build(root, jobs=jobs)
+    finally:
+        corpus.write_campaign(folder, corpus.ITEMS)
+        build(root, jobs=jobs)  # put the kit back as it was: all from the cache
+    return {
+        "seconds": result.seconds,
+        "images": result.processed,
+        "processed": result.processed,
+        "expected": expected,
+    }
+
+
+def _inside(
+    box: tuple[float, float, float, float], size: tuple[int, int]
+) -> tuple[float, float, float, float]:
+    """Clamp a crop box to the image, as kitgen does (float rounding can step outside)."""
+    return (max(0.0, box[0]), max(0.0, box[1]), min(size[0], box[2]), min(size[1], box[3]))
+
+
+def _naive_one(job: Job, out: str) -> None:
+    """Re-open and fully decode the source for every output, as a first script would."""
+    with Image.open(job.source) as img:
+        upright = ImageOps.exif_transpose(img)
+        upright = upright.convert("RGBA" if job.keep_alpha else "RGB")
+        box = _inside(job.box, upright.size)
+        resized = upright.resize((job.width, job.height), Image.Resampling.LANCZOS, box=box)
+    path = Path(out) / job.target
+    if job.fmt == "PNG":
+        resized.save(path, "PNG")
+    else:
+        resized.save(path, "JPEG", quality=90, optimize=True, progressive=True)
+
+
+def _naive(root: Path, jobs: int) -> dict[str, Any]:
+    plan = _jobs_from_plan(root)
+    out = root / "naive"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    started = time.perf_counter()
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_naive_one, plan, [str(out)] * len(plan)))
+    return {"seconds": time.perf_counter() - started, "images": len(plan)}
+
+
+def _vips_group(group: list[Job], out: str) -> None:
+    import pyvips
+
+    for job in group:
+        # Same crop as kitgen: shrink-on-load to the box's scale, then cut the box out.
+        shrink = (job.box[2] - job.box[0]) / job.width
+        w = max(job.width, round(job.upright[0] / shrink))
+        h = max(job.height, round(job.upright[1] / shrink))
+        img = pyvips.Image.thumbnail(job.source, w, height=h, size="force")
+        left = min(max(0, round(job.box[0] / shrink)), img.width - job.width)
+        top = min(max(0, round(job.box[1] / shrink)), img.height - job.height)
+        img = img.crop(left, top, job.width, job.height)
+        path = str(Path(out) / job.target)
+        if job.fmt == "PNG":
+            img.pngsave(path, strip=True)
+        else:
+            if img.hasalpha():
+                img = img.flatten(background=[255, 255, 255])
+            img.jpegsave(path, Q=90, optimize_coding=True, interlace=True, strip=True)
+
+
+def _vips(root: Path, jobs: int) -> dict[str, Any]:
+    plan = _jobs_from_plan(root)
+    out = root / "vips"
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir()
+    by_source: dict[str, list[Job]] = {}
+    for job in plan:
+        by_source.setdefault(job.source, []).append(job)
+    groups = sorted(by_source.values(), key=len, reverse=True)
+    started = time.perf_counter()
+    with ProcessPoolExecutor(jobs) as pool:
+        list(pool.map(_vips_group, groups, [str(out)] * len(groups)))
+    return {"seconds": time.perf_counter() - started, "images": len(plan)}
+
+
+def _quality(root: Path) -> dict[str, Any]:
+    """Compare kitgen's pixels with an exact full-size Lanczos of the same crop (PSNR, dB)."""
+    from kitgen import colour, imaging
+    from kitgen.build import load_workspace
+
+    ws = load_workspace(root)
+    first = ws.plans[0].assets[0].source.path
+    assets = [a for a in ws.plans[0].assets if a.source.path == first]
+    specs = [a.spec for a in assets]
+    worst = math.inf
+    with Image.open(first) as img:
+        exact_source = ImageOps.exif_transpose(img)
+        icc = img.info.get("icc_profile")
+    convert = colour.to_srgb(exact_source.mode, icc)
+    for spec, made in zip(specs, imaging.render_images(str(first), specs), strict=True):
+        exact = convert(
+            exact_source.resize(
+                (spec.width, spec.height),
+                Image.Resampling.LANCZOS,
+                box=_inside(spec.box, exact_source.size),
+            )
+        )
+        worst = min(worst, _psnr(made, exact))
+    return {"seconds": 0.0, "images": len(specs), "psnr_min": round(worst, 1)}
+
+
+def _psnr(a: Image.Image, b: Image.Image) -> float:
+    hist = Image.frombytes(
+        "RGB", a.size, bytes(abs(x - y) for x, y in zip(a.tobytes(), b.tobytes(), strict=True))
+    ).histogram()
+    total = sum(count * ((i % 256) ** 2) for i, count in enumerate(hist))
+    mse = total / (a.width * a.height * 3)
+    return math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
+
+
+CONTENDERS = {
+    "kitgen-full": lambda root, jobs: _kitgen(root, jobs, fresh=True),
+    "kitgen-noop": lambda root, jobs: _kitgen(root, jobs, fresh=False),
+    "kitgen-focus": _kitgen_focus,
+    "naive": _naive,
+    "vips": _vips,
+    "quality": lambda root, jobs: _quality(root),
+}
+
+
+# --- the parent: run each contender in a child, measure it ------------------
+
+
+def _tree_rss(pid: int) -> int:
+    """Return the resident memory of pid and all its descendants, in bytes."""
+    total, todo = 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while todo:
+        current = todo.pop()
+        try:
+            with open(f"/proc/{current}/statm") as f:
+                total += int(f.read().split()[1]) * page
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as f:
+                    todo.extend(int(c) for c in f.read().split())
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def _measure(name: str, root: Path, jobs: int) -> dict[str, Any]:
+    command = [sys.executable, "-m", "benchmarks", "--child", name]
+    command += ["--workdir", str(root), "--jobs", str(jobs)]
+    started = time.perf_counter()
+    # One libvips thread per worker process: both contenders get the same cores.
+    env = {**os.environ, "VIPS_CONCURRENCY": "1"}
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env)
+    peak = 0
+    done = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _tree_rss(child.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    output = child.stdout.read() if child.stdout else ""
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise SystemExit(f"benchmark step {name} failed (exit {child.returncode})")
+    result: dict[str, Any] = json.loads(output.strip().splitlines()[-1])
+    cpu = usage.ru_utime + usage.ru_stime  # the child and every worker it waited for
+    result.update(wall=wall, cpu=cpu, peak_tree=peak, peak_process=usage.ru_maxrss * 1024)
+    return result
+
+
+def _bytes(folder: Path) -> dict[str, int]:
+    return {p.name: p.stat().st_size for p in folder.iterdir()} if folder.is_dir() else {}
+
+
+def _mib(n: float) -> str:
+    return f"{n / 2**20:.0f} MiB"
+
+
+def report(results: dict[str, dict[str, Any]], root: Path, jobs: int) -> str:
+    """Return the human-readable table and ratios."""
+    lines = [f"corpus: {len(corpus.ITEMS)} sources ≥ 4000 px in {root}; {jobs} worker(s)", ""]
+    lines.append(
+        f"{'step':<14}{'wall s':>9}{'cpu s':>9}{'work s':>9}{'images':>8}{'img/s':>8}"
+        f"{'peak tree':>12}{'peak proc':>12}"
+    )
+    for name, r in results.items():
+        if name == "quality":
+            continue
+        rate = r["images"] / r["wall"] if r["wall"] else 0
+        lines.append(
+            f"{name:<14}{r['wall']:>9.2f}{r['cpu']:>9.2f}{r['seconds']:>9.2f}{r['images']:>8}"
+            f"{rate:>8.1f}"
+            f"{_mib(r['peak_tree']):>12}{_mib(r['peak_process']):>12}"
+        )
+    full, full_cpu = results["kitgen-full"]["wall"], results["kitgen-full"]["cpu"]
+    lines.append("")
+    lines.append("ratios (wall; CPU time in brackets, which a busy machine disturbs less):")
+    for name, label in (("naive", "naive Pillow"), ("vips", "libvips thumbnail")):
+        if name in results:
+            r = results[name]
+            lines.append(
+                f"  kitgen full / {label}: {full / r['wall']:.2f}× ({full_cpu / r['cpu']:.2f}×)"
+            )
+    if "vips" not in results:
+        lines.append("libvips: not measured (pip install pyvips; needs libvips)")
+    noop = results["kitgen-noop"]
+    lines.append(
+        f"no-op rebuild: {noop['seconds']:.3f} s of kitgen work ({noop['processed']} images made),"
+        f" {noop['wall'] / full:.1%} of the full build's wall time"
+    )
+    focus = results["kitgen-focus"]
+    lines.append(
+        f"focus change on one artwork: {focus['processed']} images made"
+        f" (that artwork has {focus['expected']})"
+    )
+    psnr = results["quality"]["psnr_min"]
+    lines.append(f"resampling: worst PSNR against an exact full-size Lanczos {psnr} dB")
+    kit, vips = _bytes(root / "kit-jpegs"), _bytes(root / "vips")
+    same = [n for n in kit if n.endswith(".jpg") and n in vips and "signature" not in n]
+    if same:
+        ratio = sum(kit[n] for n in same) / sum(vips[n] for n in same)
+        lines.append(f"JPEG bytes, kitgen / libvips at quality 90 ({len(same)} files): {ratio:.3f}")
+    return "\n".join(lines)
+
+
+def _collect_kit_jpegs(root: Path) -> None:
+    """Copy kitgen's outputs under the flat names the baselines use, to compare bytes."""
+    target = root / "kit-jpegs"
+    shutil.rmtree(target, ignore_errors=True)
+    target.mkdir()
+    for job in _jobs_from_plan(root):
+        shutil.copyfile(root / "output" / job.target.replace("_", "/", 2), target / job.target)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Build the corpus, run every contender, print the comparison."""
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--workdir", type=Path, default=DEFAULT_WORKDIR)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    root = args.workdir.resolve()
+    if args.child:
+        print(json.dumps(CONTENDERS[args.child](root, args.jobs)))
+        return
+    print(f"generating the corpus in {root} (reused when present) …", flush=True)
+    corpus.make_workspace(root)
+    try:
+        import pyvips  # noqa: F401
+
+        have_vips = True
+    except (ImportError, OSError):
+        have_vips = False
+        print("pyvips is not installed: the libvips reference is skipped", flush=True)
+    steps = ["kitgen-full", "kitgen-noop", "kitgen-focus", "naive", "quality"]
+    steps += ["vips"] if have_vips else []
+    results = {}
+    for name in steps:
+        print(f"running {name} …", flush=True)
+        results[name] = _measure(name, root, args.jobs)
+        print(f"  {results[name]['wall']:.2f} s wall", flush=True)
+    _collect_kit_jpegs(root)
+    print()
+    print(report(results, root, args.jobs))
