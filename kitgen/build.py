@@ -267,7 +267,8 @@ def make_images(
             [replace(a.spec, target=str(cached_file(cache, a))) for a in group],
             max_pixels,
         )
-        for path, group in sorted(todo.items())
+        # Biggest jobs first, so no worker is left with a large source while the others idle.
+        for path, group in sorted(todo.items(), key=_work_first)
     ]
     problems: dict[str, str] = {}
     with progress(total) if progress else contextlib.nullcontext(lambda n: None) as advance:
@@ -284,6 +285,12 @@ def make_images(
             broken[plan.campaign.slug] = sorted(problems[p] for p in paths)
     made = sum(isinstance(item, Asset) for group in todo.values() for item in group)
     return made, broken
+
+
+def _work_first(item: tuple[Path, list[Asset | Preview]]) -> tuple[int, Path]:
+    path, group = item
+    source = group[0].source
+    return -source.width * source.height * len(group), path
 
 
 def _run_groups(

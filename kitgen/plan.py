@@ -262,7 +262,8 @@ def _inspect(path: Path, label: str, digest: str, max_pixels: int) -> Source:
             "%s: the file is %s data despite its name; read as %s", label, kind.name, kind.name
         )
     with _open(path) as img:  # afresh: verify() leaves an image unusable
-        width, height = imaging.oriented_size(img.width, img.height, _orientation(img))
+        orientation = imaging.exif_orientation(img)
+        width, height = imaging.oriented_size(img.width, img.height, orientation)
         has_alpha = img.mode in imaging.ALPHA_MODES or "transparency" in img.info
     return Source(path, label, digest, kind.name, width, height, has_alpha)
 
@@ -313,11 +314,6 @@ def frame_problem(source: Source) -> str | None:
             " — export it with a transparent centre"
         )
     return None
-
-
-def _orientation(img: Image.Image) -> int:
-    value = img.getexif().get(0x0112, 1)
-    return value if isinstance(value, int) and 1 <= value <= 8 else 1
 
 
 def _unreadable(label: str, path: Path) -> str:

@@ -184,6 +184,8 @@ def test_byte_limit_is_met_at_the_best_quality_that_fits(tmp_path: Path) -> None
     # The quality chosen is the highest that fits: one step up would not have.
     with Image.open(source) as img:
         rgb = img.convert("RGB")
+        # Top quality with full colour resolution did not fit; nor did one step up.
+        assert len(imaging._jpeg(rgb, imaging.JPEG_MAX_QUALITY, "4:4:4")) > limit
         quality = next(
             q for q in range(imaging.JPEG_MAX_QUALITY, 0, -1) if imaging._jpeg(rgb, q) == data
         )

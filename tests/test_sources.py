@@ -384,3 +384,23 @@ def test_animated_gif_warns_that_only_the_first_frame_is_used(
     found = inspect_source(source, tmp_path)
     assert found.format == "GIF"
     assert "anim.gif: has 2 frames (animated GIF); only the first is used" in caplog.text
+
+
+@pytest.mark.parametrize(("ext", "orientation"), [("png", 6), ("webp", 8), ("tif", 3)])
+def test_exif_orientation_is_applied_beyond_jpeg(
+    tmp_path: Path, ext: str, orientation: int
+) -> None:
+    upright = halves()
+    undo = {
+        6: Image.Transpose.ROTATE_90,
+        8: Image.Transpose.ROTATE_270,
+        3: Image.Transpose.ROTATE_180,
+    }
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    source = tmp_path / f"turned.{ext}"
+    upright.transpose(undo[orientation]).save(source, exif=exif)
+    found = inspect_source(source, tmp_path)
+    assert (found.width, found.height) == SIZE
+    out = render(source, spec(tmp_path))
+    assert near(out.getpixel((20, 50)), RED) and near(out.getpixel((130, 50)), BLUE)
