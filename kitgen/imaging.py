@@ -11,7 +11,7 @@ import io
 import math
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
@@ -192,11 +192,24 @@ class ImageProblem(Exception):
 def render_source(path: str, specs: Sequence[RenderSpec]) -> list[int]:
     """Decode one source once, write every spec's file, and return their sizes in bytes."""
     sizes = []
+    # Several platforms share a size and crop, differing only in byte limit: the pixels
+    # are made once, and the best encoding is reused wherever it fits the limit.
+    best: dict[RenderSpec, bytes] = {}
     for spec, img in zip(specs, render_images(path, specs), strict=True):
-        data = encode(img, spec.format, spec.max_bytes)
+        pixels = _pixels(spec)
+        if pixels not in best:
+            best[pixels] = best_encoding(img, spec.format)
+        data = best[pixels]
+        if len(data) > spec.max_bytes:
+            data = smaller_encoding(img, spec.format, spec.max_bytes)
         _write_atomically(Path(spec.target), data)
         sizes.append(len(data))
     return sizes
+
+
+def _pixels(spec: RenderSpec) -> RenderSpec:
+    """Return the part of a spec that decides the pixels (not the file or byte limit)."""
+    return replace(spec, max_bytes=0, target="")
 
 
 def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Image]:
@@ -223,14 +236,18 @@ def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Imag
             orientation, raw = 1, upright
     convert = colour.to_srgb(_STRAIGHT.get(base.mode, base.mode), icc)
     levels = {1: base}
+    made: dict[RenderSpec, Image.Image] = {}
     for spec in specs:
-        out = _render_one(levels, spec, orientation, raw, upright)
-        out = convert(out)
-        if spec.fit == "contain":
-            out = _pad(out, spec)
-        out = _finish_alpha(out, spec)
-        out.info.clear()  # the colour transform tags its result: outputs stay untagged
-        yield out
+        pixels = _pixels(spec)
+        if pixels not in made:
+            out = _render_one(levels, spec, orientation, raw, upright)
+            out = convert(out)
+            if spec.fit == "contain":
+                out = _pad(out, spec)
+            out = _finish_alpha(out, spec)
+            out.info.clear()  # the colour transform tags its result: outputs stay untagged
+            made[pixels] = out
+        yield made[pixels]
 
 
 def exif_orientation(img: Image.Image) -> int:
@@ -347,11 +364,28 @@ def _finish_alpha(img: Image.Image, spec: RenderSpec) -> Image.Image:
 
 def encode(img: Image.Image, fmt: str, max_bytes: int) -> bytes:
     """Encode without metadata at the best quality that stays within max_bytes."""
+    data = best_encoding(img, fmt)
+    return data if len(data) <= max_bytes else smaller_encoding(img, fmt, max_bytes)
+
+
+def best_encoding(img: Image.Image, fmt: str) -> bytes:
+    """Encode at the top of the quality ladder, whatever its size."""
     if fmt == "PNG":
-        return _encode_png(img, max_bytes)
+        return _png(img, compress_level=6)
     if fmt == "WEBP":
-        return _encode_webp(img, max_bytes)
-    return _encode_jpeg(img.convert("RGB"), max_bytes)
+        return _webp(img, WEBP_QUALITIES[0])
+    # Full colour resolution at the top quality (as libvips does from Q90 up), so thin
+    # coloured text and logo edges stay crisp.
+    return _jpeg(img.convert("RGB"), JPEG_MAX_QUALITY, "4:4:4")
+
+
+def smaller_encoding(img: Image.Image, fmt: str, max_bytes: int) -> bytes:
+    """Encode at the best quality below the top that fits max_bytes, or raise ImageProblem."""
+    if fmt == "PNG":
+        return _smaller_png(img, max_bytes)
+    if fmt == "WEBP":
+        return _smaller_webp(img, max_bytes)
+    return _smaller_jpeg(img.convert("RGB"), max_bytes)
 
 
 def _jpeg(img: Image.Image, quality: int, subsampling: str = "4:2:0") -> bytes:
@@ -361,13 +395,8 @@ def _jpeg(img: Image.Image, quality: int, subsampling: str = "4:2:0") -> bytes:
     return buf.getvalue()
 
 
-def _encode_jpeg(img: Image.Image, max_bytes: int) -> bytes:
-    # Best first: full colour resolution at the top quality (as libvips does from Q90 up),
-    # so thin coloured text and logo edges stay crisp.
-    best = _jpeg(img, JPEG_MAX_QUALITY, "4:4:4")
-    if len(best) <= max_bytes:
-        return best
-    # Then halve the colour resolution, and bisect for the highest quality that fits, not
+def _smaller_jpeg(img: Image.Image, max_bytes: int) -> bytes:
+    # Halve the colour resolution, and bisect for the highest quality that fits, not
     # merely the first: each step is one encode of an output-sized image.
     lo, hi, found = JPEG_MIN_QUALITY, JPEG_MAX_QUALITY, None
     while lo <= hi:
@@ -385,13 +414,18 @@ def _encode_jpeg(img: Image.Image, max_bytes: int) -> bytes:
     return found
 
 
-def _encode_webp(img: Image.Image, max_bytes: int) -> bytes:
+def _webp(img: Image.Image, quality: int) -> bytes:
+    buf = io.BytesIO()
+    img.save(buf, "WEBP", quality=quality, method=6)
+    return buf.getvalue()
+
+
+def _smaller_webp(img: Image.Image, max_bytes: int) -> bytes:
     # Previews only: a few fixed steps are enough, they are small and never downloaded.
-    for quality in WEBP_QUALITIES:
-        buf = io.BytesIO()
-        img.save(buf, "WEBP", quality=quality, method=6)
-        if buf.tell() <= max_bytes:
-            return buf.getvalue()
+    for quality in WEBP_QUALITIES[1:]:
+        data = _webp(img, quality)
+        if len(data) <= max_bytes:
+            return data
     raise ImageProblem(
         f"cannot fit a {img.width}×{img.height} WebP preview into {max_bytes} bytes"
         " — simplify the artwork"
@@ -404,10 +438,7 @@ def _png(img: Image.Image, **options: object) -> bytes:
     return buf.getvalue()
 
 
-def _encode_png(img: Image.Image, max_bytes: int) -> bytes:
-    data = _png(img, compress_level=6)
-    if len(data) <= max_bytes:
-        return data
+def _smaller_png(img: Image.Image, max_bytes: int) -> bytes:
     # Fewer colours before failing: logos and frames survive a 256-colour palette well.
     data = _png(img.quantize(256, method=Image.Quantize.FASTOCTREE), optimize=True)
     if len(data) <= max_bytes:

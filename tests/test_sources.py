@@ -404,3 +404,16 @@ def test_exif_orientation_is_applied_beyond_jpeg(
     assert (found.width, found.height) == SIZE
     out = render(source, spec(tmp_path))
     assert near(out.getpixel((20, 50)), RED) and near(out.getpixel((130, 50)), BLUE)
+
+
+def test_outputs_differing_only_in_byte_limit_share_pixels_but_each_fits(tmp_path: Path) -> None:
+    source = tmp_path / "detail.png"
+    Image.effect_mandelbrot((600, 400), (-2.2, -1.2, 1.0, 1.2), 100).convert("RGB").save(source)
+    roomy = spec(tmp_path, target=str(tmp_path / "a.jpg"), max_bytes=5_000_000)
+    also_roomy = spec(tmp_path, target=str(tmp_path / "b.jpg"), max_bytes=4_000_000)
+    imaging.render_source(str(source), [roomy, also_roomy])
+    top = Path(roomy.target).read_bytes()
+    assert Path(also_roomy.target).read_bytes() == top
+    tight = spec(tmp_path, target=str(tmp_path / "c.jpg"), max_bytes=len(top) - 1)
+    imaging.render_source(str(source), [roomy, tight])
+    assert len(Path(tight.target).read_bytes()) <= len(top) - 1
