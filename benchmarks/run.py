@@ -5,8 +5,9 @@
 Every contender makes the same outputs (kitgen's plan: each artwork × each slot
 of every built-in platform) from the same generated corpus, in its own child
 process, with the same number of worker processes. For each it reports wall
-time, images per second and peak memory: the largest single process
-(getrusage of the child) and the whole process tree (sampled from /proc).
+time, CPU time, images per second and peak memory: of the whole process tree
+(proportional set size, sampled from /proc) and of the largest single process
+(peak RSS from wait4).
 """
 
 from __future__ import annotations
@@ -136,6 +137,7 @@ def _naive(root: Path, jobs: int) -> dict[str, Any]:
 def _vips_group(group: list[Job], out: str) -> None:
     import pyvips
 
+    pyvips.cache_set_max(0)  # each output is its own thumbnail call: nothing to reuse
     for job in group:
         # Same crop as kitgen: shrink-on-load to the box's scale, then cut the box out.
         shrink = (job.box[2] - job.box[0]) / job.width
@@ -217,15 +219,22 @@ CONTENDERS = {
 # --- the parent: run each contender in a child, measure it ------------------
 
 
-def _tree_rss(pid: int) -> int:
-    """Return the resident memory of pid and all its descendants, in bytes."""
+def _tree_memory(pid: int) -> int:
+    """Return the proportional memory (PSS) of pid and all its descendants, in bytes.
+
+    PSS splits pages shared between processes (a forked worker shares its parent's
+    pages until it writes them), so the sum is what the tree really occupies; a sum
+    of RSS would count every shared page once per worker.
+    """
     total, todo = 0, [pid]
-    page = os.sysconf("SC_PAGE_SIZE")
     while todo:
         current = todo.pop()
         try:
-            with open(f"/proc/{current}/statm") as f:
-                total += int(f.read().split()[1]) * page
+            with open(f"/proc/{current}/smaps_rollup") as f:
+                for line in f:
+                    if line.startswith("Pss:"):
+                        total += int(line.split()[1]) * 1024
+                        break
             for task in os.listdir(f"/proc/{current}/task"):
                 with open(f"/proc/{current}/task/{task}/children") as f:
                     todo.extend(int(c) for c in f.read().split())
@@ -247,8 +256,8 @@ def _measure(name: str, root: Path, jobs: int) -> dict[str, Any]:
     def sample() -> None:
         nonlocal peak
         while not done.is_set():
-            peak = max(peak, _tree_rss(child.pid))
-            time.sleep(0.02)
+            peak = max(peak, _tree_memory(child.pid))
+            time.sleep(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -279,7 +288,7 @@ def report(results: dict[str, dict[str, Any]], root: Path, jobs: int) -> str:
     lines = [f"corpus: {len(corpus.ITEMS)} sources ≥ 4000 px in {root}; {jobs} worker(s)", ""]
     lines.append(
         f"{'step':<14}{'wall s':>9}{'cpu s':>9}{'work s':>9}{'images':>8}{'img/s':>8}"
-        f"{'peak tree':>12}{'peak proc':>12}"
+        f"{'tree PSS':>12}{'proc RSS':>12}"
     )
     for name, r in results.items():
         if name == "quality":

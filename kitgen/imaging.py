@@ -236,8 +236,10 @@ def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Imag
             orientation, raw = 1, upright
     convert = colour.to_srgb(_STRAIGHT.get(base.mode, base.mode), icc)
     levels = {1: base}
+    # Keep a finished image only until its last use: memory stays one source plus a few outputs.
+    last_use = {_pixels(spec): i for i, spec in enumerate(specs)}
     made: dict[RenderSpec, Image.Image] = {}
-    for spec in specs:
+    for i, spec in enumerate(specs):
         pixels = _pixels(spec)
         if pixels not in made:
             out = _render_one(levels, spec, orientation, raw, upright)
@@ -247,7 +249,7 @@ def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Imag
             out = _finish_alpha(out, spec)
             out.info.clear()  # the colour transform tags its result: outputs stay untagged
             made[pixels] = out
-        yield made[pixels]
+        yield made.pop(pixels) if last_use[pixels] == i else made[pixels]
 
 
 def exif_orientation(img: Image.Image) -> int:
