@@ -182,7 +182,7 @@ class RenderSpec:
     fit: str  # cover | contain
     background: str
     keep_alpha: bool
-    format: str  # JPEG | PNG | WEBP (WEBP: page previews only, never downloads)
+    format: str  # JPEG | PNG | WEBP (previews only); each has a branch in *_encoding
     max_bytes: int
     target: str  # file to write
 
@@ -229,7 +229,7 @@ def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Imag
         upright = oriented_size(raw[0], raw[1], orientation)
         shrink = min(_shrink(spec, upright) for spec in specs)
         request = draft_request(raw[0], raw[1], shrink)
-        if img.format == "JPEG" and request:
+        if img.format in ("JPEG", "MPO") and request:  # MPO: a camera JPEG with extra frames
             img.draft(img.mode, request)
         icc = img.info.get("icc_profile")
         base = _resizable(img)

@@ -106,6 +106,10 @@ COLOUR_SOURCES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "lossless WebP": ("webp", lambda p: halves().save(p, lossless=True)),
     "alpha WebP": ("webp", lambda p: halves("RGBA").save(p, lossless=True)),
     "TIFF": ("tif", lambda p: halves().save(p)),
+    "MPO (camera JPEG with a second frame)": (
+        "jpg",
+        lambda p: halves().save(p, "MPO", save_all=True, append_images=[Image.new("RGB", SIZE)]),
+    ),
     "animated GIF": ("gif", _gif),
 }
 
@@ -383,7 +387,7 @@ def test_animated_gif_warns_that_only_the_first_frame_is_used(
     _gif(source)
     found = inspect_source(source, tmp_path)
     assert found.format == "GIF"
-    assert "anim.gif: has 2 frames (animated GIF); only the first is used" in caplog.text
+    assert "anim.gif: has 2 frames; only the first is used" in caplog.text
 
 
 @pytest.mark.parametrize(("ext", "orientation"), [("png", 6), ("webp", 8), ("tif", 3)])
