@@ -193,19 +193,24 @@ class ImageProblem(Exception):
 
 def render_source(path: str, specs: Sequence[RenderSpec]) -> list[int]:
     """Decode one source once, write every spec's file, and return their sizes in bytes."""
-    sizes = []
+    # Least shrink first: once the outputs that need the full-size decode are made, it is
+    # dropped and the rest come from the smaller pyramid levels.
+    order = sorted(range(len(specs)), key=lambda i: _shrink(specs[i], None))
+    ordered = [specs[i] for i in order]
     # Several platforms share a size and crop, differing only in byte limit: the pixels
     # are made once, and the best encoding is reused wherever it fits the limit.
+    last_use = {_pixels(spec): i for i, spec in enumerate(ordered)}
     best: dict[RenderSpec, bytes] = {}
-    for spec, img in zip(specs, render_images(path, specs), strict=True):
+    sizes = [0] * len(specs)
+    for i, (spec, img) in enumerate(zip(ordered, render_images(path, ordered), strict=True)):
         pixels = _pixels(spec)
         if pixels not in best:
             best[pixels] = best_encoding(img, spec.format)
-        data = best[pixels]
+        data = best.pop(pixels) if last_use[pixels] == i else best[pixels]
         if len(data) > spec.max_bytes:
             data = smaller_encoding(img, spec.format, spec.max_bytes)
         _write_atomically(Path(spec.target), data)
-        sizes.append(len(data))
+        sizes[order[i]] = len(data)
     return sizes
 
 
@@ -237,14 +242,19 @@ def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Imag
             # The plugin turned the pixels upright while loading and dropped the tag (TIFF).
             orientation, raw = 1, upright
     convert = colour.to_srgb(_STRAIGHT.get(base.mode, base.mode), icc)
+    decoded = base.size  # after draft mode: raw / 1, 2, 4 or 8
+    scale = (decoded[0] / raw[0], decoded[1] / raw[1])
+    factors = [_factor(spec, orientation, raw, upright, scale) for spec in specs]
     levels = {1: base}
+    del base
     # Keep a finished image only until its last use: memory stays one source plus a few outputs.
     last_use = {_pixels(spec): i for i, spec in enumerate(specs)}
     made: dict[RenderSpec, Image.Image] = {}
     for i, spec in enumerate(specs):
+        _drop_unused(levels, factors[i:])
         pixels = _pixels(spec)
         if pixels not in made:
-            out = _render_one(levels, spec, orientation, raw, upright)
+            out = _render_one(levels, spec, factors[i], decoded, orientation, raw, upright)
             out = convert(out)
             if spec.fit == "contain":
                 out = _pad(out, spec)
@@ -270,8 +280,10 @@ def exif_orientation(img: Image.Image) -> int:
     return value if value in _TRANSPOSE else 1
 
 
-def _shrink(spec: RenderSpec, upright: tuple[int, int]) -> float:
+def _shrink(spec: RenderSpec, upright: tuple[int, int] | None) -> float:
     if spec.fit == "contain":
+        if upright is None:  # only for ordering: a contain output is made from the whole image
+            return math.inf
         return min(upright[0] / spec.width, upright[1] / spec.height)
     return min((spec.box[2] - spec.box[0]) / spec.width, (spec.box[3] - spec.box[1]) / spec.height)
 
@@ -311,28 +323,63 @@ def _level(levels: dict[int, Image.Image], factor: int) -> Image.Image:
     return levels[factor]
 
 
-def _render_one(
-    levels: dict[int, Image.Image],
+def _drop_unused(levels: dict[int, Image.Image], needed: Sequence[int]) -> None:
+    """Free the pyramid levels no remaining output needs, first making the smaller ones from them.
+
+    Outputs come least-shrunk first, so the full-size decode is freed as soon as
+    the big outputs are made, and never sits beside the whole pyramid.
+    """
+    wanted = set(needed)
+    while unwanted := [f for f in levels if f not in wanted]:
+        factor = min(unwanted)
+        for deeper in sorted(f for f in wanted if f > factor):
+            _level(levels, deeper)  # may make unwanted levels on the way: the loop frees them
+        del levels[factor]
+
+
+def _geometry(
     spec: RenderSpec,
     orientation: int,
     raw: tuple[int, int],
     upright: tuple[int, int],
-) -> Image.Image:
+    scale: tuple[float, float],
+) -> tuple[tuple[int, int], Box]:
+    """Return the raw-oriented output size and its box in the decoded (drafted) image."""
     if spec.fit == "contain":
         w, h = contain_size(upright[0], upright[1], spec.width, spec.height)
         box: Box = (0.0, 0.0, float(upright[0]), float(upright[1]))
     else:
         w, h, box = spec.width, spec.height, spec.box
     size = (h, w) if orientation in (5, 6, 7, 8) else (w, h)
-    base = levels[1]
-    rb = scale_box(
-        raw_box(box, orientation, raw[0], raw[1]),
-        (base.width / raw[0], base.height / raw[1]),
-        base.size,
-    )
-    factor = pyramid_factor(min((rb[2] - rb[0]) / size[0], (rb[3] - rb[1]) / size[1]))
+    decoded = (round(raw[0] * scale[0]), round(raw[1] * scale[1]))
+    return size, scale_box(raw_box(box, orientation, raw[0], raw[1]), scale, decoded)
+
+
+def _factor(
+    spec: RenderSpec,
+    orientation: int,
+    raw: tuple[int, int],
+    upright: tuple[int, int],
+    scale: tuple[float, float],
+) -> int:
+    size, rb = _geometry(spec, orientation, raw, upright, scale)
+    return pyramid_factor(min((rb[2] - rb[0]) / size[0], (rb[3] - rb[1]) / size[1]))
+
+
+def _render_one(
+    levels: dict[int, Image.Image],
+    spec: RenderSpec,
+    factor: int,
+    decoded: tuple[int, int],
+    orientation: int,
+    raw: tuple[int, int],
+    upright: tuple[int, int],
+) -> Image.Image:
     level = _level(levels, factor)
-    lb = scale_box(rb, (level.width / base.width, level.height / base.height), level.size)
+    size, rb = _geometry(
+        spec, orientation, raw, upright, (decoded[0] / raw[0], decoded[1] / raw[1])
+    )
+    lb = scale_box(rb, (level.width / decoded[0], level.height / decoded[1]), level.size)
     resized = level.resize(size, Image.Resampling.LANCZOS, box=lb)
     if resized.mode in _STRAIGHT:
         resized = resized.convert(_STRAIGHT[resized.mode])
