@@ -199,14 +199,14 @@ def render_source(path: str, specs: Sequence[RenderSpec]) -> list[int]:
     ordered = [specs[i] for i in order]
     # Several platforms share a size and crop, differing only in byte limit: the pixels
     # are made once, and the best encoding is reused wherever it fits the limit.
-    last_use = {_pixels(spec): i for i, spec in enumerate(ordered)}
+    last_use = {_encoding(spec): i for i, spec in enumerate(ordered)}
     best: dict[RenderSpec, bytes] = {}
     sizes = [0] * len(specs)
     for i, (spec, img) in enumerate(zip(ordered, render_images(path, ordered), strict=True)):
-        pixels = _pixels(spec)
-        if pixels not in best:
-            best[pixels] = best_encoding(img, spec.format)
-        data = best.pop(pixels) if last_use[pixels] == i else best[pixels]
+        encoding = _encoding(spec)
+        if encoding not in best:
+            best[encoding] = best_encoding(img, spec.format)
+        data = best.pop(encoding) if last_use[encoding] == i else best[encoding]
         if len(data) > spec.max_bytes:
             data = smaller_encoding(img, spec.format, spec.max_bytes)
         _write_atomically(Path(spec.target), data)
@@ -214,9 +214,20 @@ def render_source(path: str, specs: Sequence[RenderSpec]) -> list[int]:
     return sizes
 
 
-def _pixels(spec: RenderSpec) -> RenderSpec:
-    """Return the part of a spec that decides the pixels (not the file or byte limit)."""
+def _encoding(spec: RenderSpec) -> RenderSpec:
+    """Return the part of a spec that decides the best encoding (not the file or byte limit)."""
     return replace(spec, max_bytes=0, target="")
+
+
+def _pixels(spec: RenderSpec) -> RenderSpec:
+    """Return the part of a spec that decides the pixels, whatever the file format."""
+    # A preview's WebP and its JPEG fallback share pixels; so do platforms that differ
+    # only in byte limit.
+    return replace(_encoding(spec), format="", keep_alpha=_keeps_alpha(spec))
+
+
+def _keeps_alpha(spec: RenderSpec) -> bool:
+    return spec.keep_alpha and spec.format in ("PNG", "WEBP")
 
 
 def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Image]:
@@ -406,7 +417,7 @@ def _colour(hex_colour: str, mode: str, transparent: bool = False) -> tuple[int,
 def _finish_alpha(img: Image.Image, spec: RenderSpec) -> Image.Image:
     if img.mode != "RGBA":
         return img
-    if spec.keep_alpha and spec.format in ("PNG", "WEBP"):
+    if _keeps_alpha(spec):
         return img
     canvas = Image.new("RGB", img.size, _colour(spec.background, "RGB"))
     canvas.paste(img, mask=img.getchannel("A"))
