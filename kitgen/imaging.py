@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from PIL import Image
+from PIL import Image, ImageFile
 
 from kitgen import colour
 
@@ -453,7 +453,17 @@ def smaller_encoding(img: Image.Image, fmt: str, max_bytes: int) -> bytes:
 def _jpeg(img: Image.Image, quality: int, subsampling: str = "4:2:0") -> bytes:
     buf = io.BytesIO()
     # Progressive with optimised Huffman tables: the smallest file for the same pixels.
-    img.save(buf, "JPEG", quality=quality, optimize=True, progressive=True, subsampling=subsampling)
+    # libjpeg then writes the file in one go, into a buffer Pillow sizes at one byte per
+    # pixel below quality 95; full-colour noise at 4:4:4 needs more ("Suspension not
+    # allowed here"), so allow up to the raw size for this save.
+    block = ImageFile.MAXBLOCK
+    ImageFile.MAXBLOCK = max(block, 3 * img.width * img.height + 65536)
+    try:
+        img.save(
+            buf, "JPEG", quality=quality, optimize=True, progressive=True, subsampling=subsampling
+        )
+    finally:
+        ImageFile.MAXBLOCK = block
     return buf.getvalue()
 
 

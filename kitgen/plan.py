@@ -228,7 +228,7 @@ def _inspect(path: Path, label: str, digest: str, max_pixels: int) -> Source:
         kind = source_kinds()[0].get(img.format or "")
         if kind is None:
             raise ContentError(
-                [f"{label}: {img.format} images are not supported — export it as PNG or JPEG"]
+                [f"{label}: {img.format} images are not supported — export as PNG or JPEG"]
             )
         if img.width * img.height > max_pixels:
             raise ContentError(
