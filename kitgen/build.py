@@ -41,6 +41,7 @@ from kitgen.plan import (
     Preview,
     Source,
     decode_problem,
+    frame_memo,
     frame_problem,
     inspect_source,
     pixel_limit,
@@ -173,6 +174,8 @@ def _plan_one(
 def _inspect_sources(campaign: Campaign, root: Path, max_pixels: int) -> dict[Path, Source]:
     sources: dict[Path, Source] = {}
     problems: list[str] = []
+    # Checking a frame reads its pixels: remember accepted ones so a no-op build decodes nothing.
+    frames = frame_memo(root / CACHE_DIR)
     for artwork in campaign.artwork:
         if artwork.path not in sources:
             try:
@@ -180,10 +183,14 @@ def _inspect_sources(campaign: Campaign, root: Path, max_pixels: int) -> dict[Pa
             except ContentError as exc:
                 problems.extend(exc.problems)
                 continue
-        if "frame" in artwork.slots and artwork.path in sources:
-            problem = frame_problem(sources[artwork.path])
-            if problem and problem not in problems:
-                problems.append(problem)
+        source = sources.get(artwork.path)
+        if source is None or "frame" not in artwork.slots or source.sha256 in frames:
+            continue
+        problem = frame_problem(source)
+        if problem is None:
+            frames.add(source.sha256)
+        elif problem not in problems:
+            problems.append(problem)
     if problems:
         raise ContentError(problems)
     return sources
@@ -319,7 +326,7 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
         # Several assets may share one preview file (see plan.plan_previews): write it once.
         for preview in {p.path: p for p in plan.previews}.values():
             tree.copy(preview.path, cached_file(cache, preview))
-        entries = [(a.path.split("/", 1)[1], tree.root / a.path) for a in plan.assets]
+        entries = [(a.path.split("/", 1)[1], a.path) for a in plan.assets]
         tree.write_zip(plan.zip_path, entries)
         for platform, zip_path in plan.platform_zips.items():
             mine = [(name, path) for name, path in entries if name.startswith(f"{platform}/")]
@@ -341,7 +348,7 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
         "lang": ws.site.language,
         "today": today,
     }
-    env = render.make_environment(themes)
+    env = render.make_environment(themes, tree.cache / "templates")
     for path, html in render.render_pages(env, pages, common, static).items():
         tree.write(path, html)
 
@@ -349,10 +356,8 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
     for path, data in announce.files(campaigns, ws.site, strings, render.GENERATOR).items():
         tree.write(path, data)
 
-    tree.write(
-        "manifest.json", package.to_json(package.manifest(render.GENERATOR, ws.plans, tree.root))
-    )
-    tree.write("SHA256SUMS", package.checksums(tree.root, list(tree.written)))
+    tree.write("manifest.json", package.to_json(package.manifest(render.GENERATOR, ws.plans, tree)))
+    tree.write("SHA256SUMS", package.checksums(tree))
     return len(pages)
 
 
@@ -390,7 +395,9 @@ def _check_output(ws: Workspace, tree: package.OutputTree) -> None:
     themes = render.theme_dirs(ws.root, ws.site)
     strings = render.load_strings(themes, ws.site.language)
     campaigns = [p.campaign for p in ws.plans]
-    problems = trust.check_kit(tree.root, list(tree.written), ws.root, themes, strings, campaigns)
+    problems = trust.check_kit(
+        tree.root, tree.digests, ws.root, themes, strings, campaigns, tree.cache
+    )
     if problems:
         raise ContentError(problems)
 
@@ -464,7 +471,7 @@ def _write_and_publish(ws: Workspace, cache: Path, out: Path, today: dt.date) ->
     """Write the kit into a staging folder beside `out`, then swap it in; return page count."""
     staging = publish.staging_path(out)
     try:
-        tree = package.OutputTree(staging)
+        tree = package.OutputTree(staging, cache)
         tree.root.mkdir()
         pages = write_kit(ws, cache, tree, today)
         _check_output(ws, tree)

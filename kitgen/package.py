@@ -22,14 +22,23 @@ from kitgen.plan import CampaignPlan
 
 # 1980-01-01 is the earliest time a zip entry can carry.
 ZIP_EPOCH = 315532800
+# Bump when write_zip's output changes for the same entries: it is part of every cached zip's key.
+ZIP_LAYOUT = 1
 
 
 class OutputTree:
-    """The only way files enter a build folder: contained, created once, each path once."""
+    """The only way files enter a build folder: contained, created once, each path once.
 
-    def __init__(self, root: Path) -> None:
+    It remembers every file's size and SHA-256 as it writes, so the manifest and
+    SHA256SUMS never read the kit back. Zips are kept in the cache by the digest
+    of their entries and linked in, like images.
+    """
+
+    def __init__(self, root: Path, cache: Path) -> None:
         self.root = root
+        self.cache = cache
         self.written: dict[str, int] = {}
+        self.digests: dict[str, str] = {}
 
     def _target(self, relative: str) -> Path:
         check_relative(relative)
@@ -43,22 +52,47 @@ class OutputTree:
         """Write bytes to a path relative to the root."""
         self._target(relative).write_bytes(data)
         self.written[relative] = len(data)
+        self.digests[relative] = hashlib.sha256(data).hexdigest()
 
     def copy(self, relative: str, source: Path) -> None:
-        """Copy a file in (hard-linked when possible: cached images are immutable)."""
+        """Copy an immutable cache file in (hard-linked when possible)."""
         target = self._target(relative)
         try:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
         self.written[relative] = target.stat().st_size
+        self.digests[relative] = cached_digest(source)
 
-    def write_zip(self, relative: str, entries: Iterable[tuple[str, Path]]) -> None:
-        """Write a zip of (entry name, file) pairs, streamed: memory stays flat however big."""
-        target = self._target(relative)
-        with target.open("wb") as handle:
-            write_zip(handle, entries)
-        self.written[relative] = target.stat().st_size
+    def write_zip(self, relative: str, entries: Sequence[tuple[str, str]]) -> None:
+        """Write a zip of (entry name, path already in this tree) pairs."""
+        stamp = source_date_epoch()
+        recipe = json.dumps(
+            [ZIP_LAYOUT, stamp, sorted((name, self.digests[path]) for name, path in entries)]
+        )
+        key = hashlib.sha256(recipe.encode()).hexdigest()
+        cached = self.cache / "zips" / key[:2] / f"{key}.zip"
+        if not cached.is_file():
+            cached.parent.mkdir(parents=True, exist_ok=True)
+            partial = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            with partial.open("wb") as handle:
+                write_zip(handle, [(name, self.root / path) for name, path in entries])
+            os.replace(partial, cached)
+        self.copy(relative, cached)
+
+
+def cached_digest(path: Path) -> str:
+    """Return a cache file's SHA-256, kept beside it: cache files never change once written."""
+    sidecar = path.with_name(path.name + ".sha256")
+    try:
+        return sidecar.read_text("ascii")
+    except FileNotFoundError:
+        pass
+    digest = sha256_file(path)
+    partial = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.tmp")
+    partial.write_text(digest, "ascii")
+    os.replace(partial, sidecar)
+    return digest
 
 
 # A safe output path or zip entry: lowercase ASCII segments, no dot-segments, no backslashes.
@@ -96,7 +130,7 @@ def write_zip(handle: BinaryIO, entries: Iterable[tuple[str, Path]]) -> None:
                 shutil.copyfileobj(source, entry, 1 << 20)
 
 
-def manifest(generator: str, plans: Sequence[CampaignPlan], tree_root: Path) -> dict[str, Any]:
+def manifest(generator: str, plans: Sequence[CampaignPlan], tree: OutputTree) -> dict[str, Any]:
     """Describe the whole kit as the spec's manifest.json schema."""
     return {
         "generator": generator,
@@ -117,8 +151,8 @@ def manifest(generator: str, plans: Sequence[CampaignPlan], tree_root: Path) -> 
                         "slot": a.slot,
                         "width": a.width,
                         "height": a.height,
-                        "bytes": (tree_root / a.path).stat().st_size,
-                        "sha256": sha256_file(tree_root / a.path),
+                        "bytes": tree.written[a.path],
+                        "sha256": tree.digests[a.path],
                         "media_type": a.media_type,
                         "source": a.artwork.file,
                     }
@@ -144,7 +178,7 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def checksums(root: Path, paths: Iterable[str]) -> bytes:
-    """Return a `sha256sum -c` compatible list of the given files, sorted by path."""
-    lines = (f"{sha256_file(root / p)}  {p}\n" for p in sorted(paths))
+def checksums(tree: OutputTree) -> bytes:
+    """Return a `sha256sum -c` compatible list of every file written so far, sorted by path."""
+    lines = (f"{digest}  {path}\n" for path, digest in sorted(tree.digests.items()))
     return "".join(lines).encode("utf-8")

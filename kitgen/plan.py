@@ -25,6 +25,7 @@ from PIL import Image, UnidentifiedImageError
 from kitgen import imaging
 from kitgen.config import Artwork, Campaign
 from kitgen.errors import ContentError, io_problem
+from kitgen.memo import Passed
 from kitgen.paths import display_path, slugify
 from kitgen.platforms import FRAME_SOURCE_SLOT, Platform, Slot
 
@@ -285,6 +286,11 @@ def decode_problem(label: str, exc: BaseException) -> str:
     if "too large" in text:
         return f"{label}: a metadata block is too large to read safely — export it again"
     return f"{label}: not a readable image (damaged or corrupt) — export it again as PNG or JPEG"
+
+
+def frame_memo(cache: Path) -> Passed:
+    """Return the record of source contents this code already accepted as frames."""
+    return Passed(cache, "frame", [Path(__file__).read_bytes()])
 
 
 def frame_problem(source: Source) -> str | None:

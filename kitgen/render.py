@@ -53,8 +53,11 @@ def theme_dirs(root: Path, site: SiteConfig) -> list[Path]:
     return [custom, default]
 
 
-def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
-    """Build the Jinja environment: first theme wins; `default/` names the built-in one."""
+def make_environment(themes: Sequence[Path], compiled: Path | None = None) -> jinja2.Environment:
+    """Build the Jinja environment: first theme wins; `default/` names the built-in one.
+
+    Compiled templates are kept in `compiled` (keyed by each template's source) when given.
+    """
     loader = jinja2.ChoiceLoader(
         [
             jinja2.FileSystemLoader([str(t / "templates") for t in themes]),
@@ -70,10 +73,16 @@ def make_environment(themes: Sequence[Path]) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        bytecode_cache=_bytecode_cache(compiled) if compiled else None,
     )
     env.filters["filesize"] = filesize
     env.filters["markdown"] = render_markdown
     return env
+
+
+def _bytecode_cache(folder: Path) -> jinja2.FileSystemBytecodeCache:
+    folder.mkdir(parents=True, exist_ok=True)
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 def load_strings(themes: Sequence[Path], language: str) -> dict[str, Any]:

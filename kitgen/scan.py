@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
+
+from kitgen.memo import Passed
 
 HTML_SUFFIXES = (".html", ".htm", ".xhtml", ".svg")
 CSS_SUFFIXES = (".css",)
@@ -404,11 +406,28 @@ def file_findings(path: str, text: str) -> list[Finding]:
     return []
 
 
-def scan_tree(root: Path, paths: Sequence[str]) -> list[Finding]:
-    """Scan the given output files (relative to root), in path order."""
+def scan_memo(cache: Path) -> Passed:
+    """Return the record of contents this scanner and its rules already found clean."""
+    rules = resources.files("kitgen").joinpath("data", "tracking.toml").read_bytes()
+    return Passed(cache, "scan", [Path(__file__).read_bytes(), rules])
+
+
+def scan_tree(
+    root: Path, digests: Mapping[str, str], passed: Passed | None = None
+) -> list[Finding]:
+    """Scan the given output files (path → SHA-256, relative to root), in path order.
+
+    Contents in `passed` were scanned clean before and are skipped.
+    """
     findings: list[Finding] = []
-    for path in sorted(paths):
-        if path.lower().endswith(HTML_SUFFIXES + CSS_SUFFIXES + JS_SUFFIXES):
-            text = (root / path).read_bytes().decode("utf-8", errors="replace")
-            findings.extend(file_findings(path, text))
+    for path, digest in sorted(digests.items()):
+        if not path.lower().endswith(HTML_SUFFIXES + CSS_SUFFIXES + JS_SUFFIXES):
+            continue
+        if passed is not None and digest in passed:
+            continue
+        text = (root / path).read_bytes().decode("utf-8", errors="replace")
+        found = file_findings(path, text)
+        findings.extend(found)
+        if passed is not None and not found:
+            passed.add(digest)
     return findings

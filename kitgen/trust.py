@@ -7,7 +7,7 @@ workspace cannot switch either off; a theme that breaks one gets the same error 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from html.parser import HTMLParser
 from pathlib import Path
@@ -15,6 +15,7 @@ from typing import Any
 
 from kitgen import render, scan
 from kitgen.config import SITE_FILE, Campaign
+from kitgen.memo import Passed
 from kitgen.paths import display_path
 
 # The notice's core points, as keys of [notice] in the theme's strings: always rendered. A page
@@ -152,13 +153,14 @@ def provenance(
 
 def tracking_problems(
     out: Path,
-    paths: Iterable[str],
+    digests: Mapping[str, str],
     root: Path,
     themes: Sequence[Path],
     campaigns: Sequence[Campaign],
+    cache: Path,
 ) -> list[str]:
     """Scan the built files for tracking; return one error line per finding."""
-    findings = scan.scan_tree(out, list(paths))
+    findings = scan.scan_tree(out, digests, scan.scan_memo(cache))
     if not findings:
         return []
     where, default, names = provenance(root, themes, campaigns)
@@ -211,11 +213,17 @@ def notice_problems(
     points: Sequence[tuple[str, ...]],
     themes: Sequence[Path],
     root: Path,
+    passed: Mapping[str, str] | None = None,
 ) -> list[str]:
-    """Check each (page, template name) carries the marked notice with every core point."""
+    """Check each (page, template name) carries the marked notice with every core point.
+
+    `passed` maps pages to checked-before contents that may be skipped.
+    """
     names = source_names(root, themes)
     problems = []
     for page, template in sorted(pages.items()):
+        if passed and page in passed:
+            continue
         parser = _Text()
         parser.feed((out / page).read_text("utf-8"))
         parser.close()
@@ -235,18 +243,28 @@ def notice_problems(
 
 def check_kit(
     out: Path,
-    paths: Iterable[str],
+    digests: Mapping[str, str],
     root: Path,
     themes: Sequence[Path],
     strings: Mapping[str, Any],
     campaigns: Sequence[Campaign],
+    cache: Path,
 ) -> list[str]:
-    """Run every output check on a built kit; return the problems, one line each."""
+    """Run every output check on a built kit (path → SHA-256); return the problems, one each.
+
+    Page contents that passed the same checks before are remembered in the cache and skipped.
+    """
     points, problems = notice_points(strings, "theme strings [notice]")
     pages = {}
     for c in campaigns:
         pages[f"{c.slug}/index.html"] = "campaign.html"
         pages[f"{c.slug}/terms/index.html"] = "terms.html"
     if points:
-        problems += notice_problems(out, pages, points, themes, root)
-    return problems + tracking_problems(out, paths, root, themes, campaigns)
+        memo = Passed(cache, "notice", [Path(__file__).read_bytes(), repr(points).encode()])
+        known = {page: digests[page] for page in pages if digests[page] in memo}
+        found = notice_problems(out, pages, points, themes, root, known)
+        problems += found
+        failed = {line.split(":", 1)[0] for line in found}
+        for page in pages.keys() - known.keys() - failed:
+            memo.add(digests[page])
+    return problems + tracking_problems(out, digests, root, themes, campaigns, cache)

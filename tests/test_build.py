@@ -7,7 +7,7 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageFile
 
 from kitgen.errors import ContentError
 
@@ -183,3 +183,54 @@ def test_png_data_named_jpg_is_read_by_content_with_a_warning(workspace: Workspa
     assert any("banner.jpg: the file is PNG data despite its name" in w for w in result.warnings)
     with Image.open(workspace.out / "c" / "zoom" / "banner-background-1920x1080.jpg") as img:
         assert img.format == "JPEG"
+
+
+def test_rebuild_with_nothing_changed_decodes_no_image(
+    workspace: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = workspace.campaign(
+        "c",
+        """
+        title = "C"
+        platforms = ["linkedin", "zoom"]
+        [[artwork]]
+        file = "artwork/hero.jpg"
+        slots = ["cover", "background"]
+        alt = "Hero"
+        [[artwork]]
+        file = "artwork/frame.png"
+        slots = ["frame"]
+        alt = "Frame"
+        """,
+        {"artwork/hero.jpg": (2000, 1200)},
+    )
+    ring = Image.new("RGBA", (600, 600), (0, 0, 0, 0))
+    ring.paste((200, 30, 30, 255), (0, 0, 600, 60))
+    ring.save(folder / "artwork" / "frame.png")
+    workspace.build()
+
+    decodes: list[str] = []
+    load = ImageFile.ImageFile.load
+
+    def counting_load(self: ImageFile.ImageFile) -> object:
+        decodes.append(str(getattr(self, "filename", "")))
+        return load(self)
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", counting_load)
+    assert workspace.build().processed == 0
+    assert decodes == []
+    # The counter does see real work: a changed frame is read again.
+    ring.paste((30, 30, 200, 255), (0, 540, 600, 600))
+    ring.save(folder / "artwork" / "frame.png")
+    workspace.build()
+    assert any(name.endswith("frame.png") for name in decodes)
+
+
+def test_checks_remembered_from_a_clean_build_still_catch_new_content(simple: Workspace) -> None:
+    simple.build()
+    before = {p: p.read_bytes() for p in simple.out.rglob("*") if p.is_file()}
+    notice = simple.root / "campaigns" / "simple" / "notice.md"
+    notice.write_text("[Read more](https://tracker.example/?utm_source=kit)\n", "utf-8")
+    with pytest.raises(ContentError, match="tracker.example"):
+        simple.build()
+    assert {p: p.read_bytes() for p in simple.out.rglob("*") if p.is_file()} == before

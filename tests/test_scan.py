@@ -408,7 +408,7 @@ def test_plain_help_links_and_own_files_are_allowed(kit: Kit) -> None:
 
 
 def test_the_sample_kit_passes_the_scan(sample_kit: Path) -> None:
-    paths = [p.relative_to(sample_kit).as_posix() for p in sample_kit.rglob("*") if p.is_file()]
+    paths = {p.relative_to(sample_kit).as_posix(): "" for p in sample_kit.rglob("*") if p.is_file()}
     assert scan.scan_tree(sample_kit, paths) == []
 
 
