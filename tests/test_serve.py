@@ -1,0 +1,481 @@
+"""The live preview: real files, a real HTTP server, real reload streams, bounded waits."""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import http.client
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
+
+import pytest
+from click.testing import CliRunner
+
+from kitgen.cli import main
+from kitgen.errors import ContentError
+from kitgen.serve import Preview, Snapshot, describe, inject
+from kitgen.watch import Watcher, ignore_patterns, is_relevant
+
+from .conftest import Workspace, write_image
+
+WAIT = 30.0  # generous bound for a busy CI machine; every wait returns as soon as it can
+
+
+def wait_until(condition: Callable[[], object], timeout: float = WAIT, what: str = "") -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what or condition}")
+        time.sleep(0.02)
+
+
+def fetch(url: str) -> tuple[int, dict[str, str], str]:
+    try:
+        with urllib.request.urlopen(url, timeout=WAIT) as response:
+            return response.status, dict(response.headers), response.read().decode()
+    except urllib.error.HTTPError as error:
+        with error:
+            return error.code, dict(error.headers), error.read().decode()
+
+
+class Events:
+    """One open reload stream, read like a browser's EventSource would."""
+
+    def __init__(self, base: str, since: int | str) -> None:
+        host, port = base.removeprefix("http://").rstrip("/").rsplit(":", 1)
+        self.connection = http.client.HTTPConnection(host, int(port), timeout=WAIT)
+        self.connection.request("GET", f"/__kitgen__/events?since={since}")
+        self.response = self.connection.getresponse()
+        assert self.response.getheader("Content-Type") == "text/event-stream"
+
+    def next_event(self) -> str:
+        """Return the next event's name (raises on timeout: bounded by the socket's timeout)."""
+        while True:
+            line = self.response.readline().decode()
+            if not line:
+                raise AssertionError("the event stream closed")
+            if line.startswith("event: "):
+                return line.removeprefix("event: ").strip()
+
+    def close(self) -> None:
+        self.response.close()
+        self.connection.close()
+
+
+# --- pure parts ----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("path", "relevant"),
+    [
+        ("kitgen.toml", True),
+        ("campaigns/spring/campaign.toml", True),
+        ("campaigns/spring/artwork/hero.jpg", True),
+        ("themes/brand/static/style.css", True),
+        ("output/index.html", False),
+        (".kitgen-cache/preview/1/index.html", False),
+        ("README.md", False),
+        ("campaigns/spring/.campaign.toml.swp", False),
+        ("campaigns/spring/campaign.toml~", False),
+        ("campaigns/spring/artwork/.DS_Store", False),
+        ("campaigns/spring/artwork/hero.jpg.tmp", False),
+        ("campaigns/spring/artwork/HERO.TMP", False),
+        ("campaigns/spring/artwork/hero.jpg.crdownload", False),
+        ("campaigns/spring/4913", False),
+        ("campaigns/spring/#notice.md#", False),
+        ("campaigns/.git/HEAD", False),
+        ("themes/brand/static/Thumbs.db", False),
+    ],
+)
+def test_only_workspace_inputs_that_are_not_clutter_count(path: str, relevant: bool) -> None:
+    assert is_relevant(PurePosixPath(path), ignore_patterns()) is relevant
+
+
+PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<title>T</title>
+</head>
+<body class="k">
+<h1>T</h1>
+</body>
+</html>
+"""
+TAGS = """<link rel="stylesheet" href="/__kitgen__/preview.css">
+<script src="/__kitgen__/reload.js" data-version="7" defer></script>
+"""
+
+
+def test_the_reload_script_is_added_as_an_external_file() -> None:
+    served = inject(PAGE, Snapshot(Path("."), None, 7))
+    assert served == PAGE.replace("</head>", TAGS + "</head>")
+
+
+def test_a_problem_is_shown_escaped_over_the_page() -> None:
+    served = inject(PAGE, Snapshot(Path("."), "Error: a.toml: <script>alert(1)</script>", 3))
+    body = served[served.index('<body class="k">') :]
+    assert body.startswith('<body class="k">\n<aside class="kitgen-preview-error" role="alert"')
+    assert "Error: a.toml: &lt;script&gt;alert(1)&lt;/script&gt;" in body
+    assert "<script>" not in served and "style=" not in served
+    assert body.index("kitgen-preview-error") < body.index("<h1>T</h1>")  # page stays underneath
+
+
+def test_the_rebuilt_line_names_what_changed() -> None:
+    before = {"index.html": "a", "one/index.html": "a", "one/x/p.jpg": "a", "two/index.html": "a"}
+    after = {**before, "one/index.html": "b", "one/x/p.jpg": "b", "assets/s.1.css": "c"}
+    assert describe(before, after, 1) == "one: 1 image, 1 page"
+    assert describe({}, before, 4) == "one, two: 4 images, 3 pages"
+    assert describe(before, before, 0) == ""
+    gone = {k: v for k, v in before.items() if not k.startswith("two/")}
+    assert describe(before, gone, 0) == "two: 0 images, 1 page"
+
+
+# --- the watcher ---------------------------------------------------------
+
+
+def test_a_burst_of_edits_is_one_batch_without_clutter(tmp_path: Path) -> None:
+    artwork = tmp_path / "campaigns" / "spring" / "artwork"
+    artwork.mkdir(parents=True)
+    images = [write_image(tmp_path / f"src{i}.png", (40, 30)).read_bytes() for i in range(20)]
+    with Watcher(tmp_path, quiet=0.3, settle=0.6) as watcher:
+        for name in (".campaign.toml.swp", "campaign.toml~", ".DS_Store", "hero.jpg.tmp", "4913"):
+            (artwork.parent / name).write_text("clutter")
+        (tmp_path / "README.md").write_text("not an input")
+        (tmp_path / "output").mkdir()
+        (tmp_path / "output" / "index.html").write_text("not an input")
+        (artwork.parent / "campaign.toml").write_text('title = "Spring"\n')
+        for i, data in enumerate(images):
+            (artwork / f"drop-{i:02}.png").write_bytes(data)
+        batch = watcher.next_batch(timeout=WAIT)
+    assert batch is not None
+    names = {p.relative_to(tmp_path).as_posix() for p in batch if not p.is_dir()}
+    assert names == {"campaigns/spring/campaign.toml"} | {
+        f"campaigns/spring/artwork/drop-{i:02}.png" for i in range(20)
+    }
+
+
+def test_an_image_still_being_copied_is_waited_for(tmp_path: Path) -> None:
+    folder = tmp_path / "campaigns" / "spring" / "artwork"
+    folder.mkdir(parents=True)
+    data = write_image(tmp_path / "big.png", (600, 400)).read_bytes()
+    target = folder / "hero.png"
+
+    def slow_copy() -> None:
+        # A copy that stalls longer than the ordinary quiet period, like a network drive.
+        with target.open("wb") as handle:
+            handle.write(data[: len(data) // 2])
+            handle.flush()
+            time.sleep(0.5)
+            handle.write(data[len(data) // 2 :])
+
+    with Watcher(tmp_path, quiet=0.1, settle=1.5) as watcher:
+        copier = threading.Thread(target=slow_copy)
+        copier.start()
+        batch = watcher.next_batch(timeout=WAIT)
+        seen = target.read_bytes()
+        copier.join()
+    assert batch is not None and target in batch
+    assert seen == data
+
+
+def test_campaigns_created_after_start_are_watched(tmp_path: Path) -> None:
+    with Watcher(tmp_path, quiet=0.05) as watcher:
+        (tmp_path / "campaigns" / "new").mkdir(parents=True)
+        first = watcher.next_batch(timeout=WAIT)
+        assert first is not None and tmp_path / "campaigns" in first
+        (tmp_path / "campaigns" / "new" / "campaign.toml").write_text('title = "New"\n')
+        second = watcher.next_batch(timeout=WAIT)
+    assert second is not None and tmp_path / "campaigns" / "new" / "campaign.toml" in second
+
+
+# --- the server, in process, with a stand-in builder ----------------------
+
+
+def fake_builder(root: Path) -> Callable[[Path], int]:
+    """Build a one-page 'kit' from campaigns/*/title.txt; the word 'broken' is a content error."""
+
+    def build(folder: Path) -> int:
+        titles = sorted(p.read_text() for p in root.glob("campaigns/*/title.txt"))
+        if any("broken" in t for t in titles):
+            raise ContentError(["campaigns/a/title.txt: broken — fix it"])
+        if any("crash" in t for t in titles):
+            raise RuntimeError("a bug")
+        (folder / "a").mkdir(parents=True)
+        body = "".join(f"<h1>{t}</h1>" for t in titles)
+        page = f"<!doctype html><html><head><title>k</title></head><body>{body}</body></html>"
+        (folder / "index.html").write_text(page)
+        (folder / "a" / "style.css").write_text("h1 { color: teal; }")
+        return 0
+
+    return build
+
+
+@contextlib.contextmanager
+def running(root: Path, builder: Callable[[Path], int]) -> Iterator[Preview]:
+    preview = Preview(root, builder, root / ".kitgen-cache" / "preview", port=0, quiet=0.05)
+    stop = threading.Event()
+    with preview:
+        thread = threading.Thread(target=preview.run, args=(stop,))
+        thread.start()
+        try:
+            wait_until(lambda: preview.state.snapshot().version >= 1, what="the first build")
+            yield preview
+        finally:
+            stop.set()
+            thread.join(timeout=WAIT)
+
+
+def edit(root: Path, text: str) -> None:
+    (root / "campaigns" / "a").mkdir(parents=True, exist_ok=True)
+    (root / "campaigns" / "a" / "title.txt").write_text(text)
+
+
+def test_pages_get_the_script_as_served_and_files_on_disk_stay_clean(tmp_path: Path) -> None:
+    edit(tmp_path, "Hello")
+    with running(tmp_path, fake_builder(tmp_path)) as preview:
+        status, headers, page = fetch(preview.url)
+        assert status == 200 and "<h1>Hello</h1>" in page
+        assert 'src="/__kitgen__/reload.js"' in page
+        assert headers["Content-Security-Policy"] == "default-src 'self'"
+        assert headers["Cache-Control"] == "no-store"
+        folder = preview.state.snapshot().folder
+        assert folder is not None and "reload.js" not in (folder / "index.html").read_text()
+
+        status, headers, script = fetch(preview.url + "__kitgen__/reload.js")
+        assert status == 200 and headers["Content-Type"].startswith("text/javascript")
+        assert "EventSource" in script
+        assert fetch(preview.url + "__kitgen__/preview.css")[0] == 200
+        assert fetch(preview.url + "__kitgen__/nope")[0] == 404
+        assert fetch(preview.url + "a/")[0] == 404  # no folder listings
+        assert fetch(preview.url + "a/style.css")[2] == "h1 { color: teal; }"
+
+
+def test_a_connected_page_is_told_to_reload_after_each_rebuild(tmp_path: Path) -> None:
+    edit(tmp_path, "One")
+    with running(tmp_path, fake_builder(tmp_path)) as preview:
+        version = preview.state.snapshot().version
+        events = Events(preview.url, version)
+        stale = Events(preview.url, version - 1)
+        try:
+            assert stale.next_event() == "reload"  # the page is older than the preview
+            edit(tmp_path, "Two")
+            assert events.next_event() == "reload"
+            assert "<h1>Two</h1>" in fetch(preview.url)[2]
+            edit(tmp_path, "Three")
+            assert events.next_event() == "reload"
+            assert "<h1>Three</h1>" in fetch(preview.url)[2]
+        finally:
+            events.close()
+            stale.close()
+
+
+def test_problems_and_bugs_are_shown_and_the_server_keeps_going(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    edit(tmp_path, "Good")
+    with running(tmp_path, fake_builder(tmp_path)) as preview:
+        events = Events(preview.url, preview.state.snapshot().version)
+        try:
+            edit(tmp_path, "broken")
+            assert events.next_event() == "reload"
+            page = fetch(preview.url)[2]
+            assert "Error: campaigns/a/title.txt: broken — fix it" in page
+            assert "<h1>Good</h1>" in page  # the last good preview, underneath
+
+            edit(tmp_path, "crash")
+            assert events.next_event() == "reload"
+            assert (
+                "kitgen failed unexpectedly (RuntimeError(&#x27;a bug&#x27;))"
+                in fetch(preview.url)[2]
+            )
+
+            edit(tmp_path, "Fixed")
+            assert events.next_event() == "reload"
+            page = fetch(preview.url)[2]
+            assert "<h1>Fixed</h1>" in page and "kitgen-preview-error" not in page
+        finally:
+            events.close()
+    err = capsys.readouterr().err
+    assert "Error: campaigns/a/title.txt: broken — fix it" in err
+    assert "RuntimeError: a bug" in err  # a real bug keeps its traceback in the terminal
+
+
+def test_a_failed_first_build_shows_the_problem_until_fixed(tmp_path: Path) -> None:
+    edit(tmp_path, "broken")
+    with running(tmp_path, fake_builder(tmp_path)) as preview:
+        status, _, page = fetch(preview.url + "anything/index.html")
+        assert status == 503 and "No preview yet" in page
+        assert "Error: campaigns/a/title.txt: broken" in page
+        edit(tmp_path, "Better")
+        wait_until(lambda: fetch(preview.url)[0] == 200, what="the fixed build")
+        assert "<h1>Better</h1>" in fetch(preview.url)[2]
+
+
+# --- the real command, as a person runs it --------------------------------
+
+
+class Serve:
+    """`kitgen serve --port 0` in its own process group, with its output collected."""
+
+    def __init__(self, *args: str) -> None:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "kitgen", "serve", "--port", "0", *args],
+            env={**os.environ, "CI": "true"},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+            start_new_session=True,
+        )
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read)
+        self.reader.start()
+        wait_until(lambda: self.lines or self.process.poll() is not None, what="serve to start")
+        match = re.search(r"http://\S+/", self.lines[0] if self.lines else "")
+        self.url = match.group(0) if match else ""
+
+    def _read(self) -> None:
+        assert self.process.stdout
+        for line in self.process.stdout:
+            self.lines.append(line.rstrip("\n"))
+
+    def wait_for(self, pattern: str, count: int = 1) -> str:
+        """Wait until `count` output lines match; return the last of them."""
+
+        def matches() -> list[str]:
+            return [line for line in list(self.lines) if re.search(pattern, line)]
+
+        wait_until(lambda: len(matches()) >= count, what=f"{pattern!r} in {self.lines}")
+        return matches()[count - 1]
+
+    def stop(self) -> int:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGINT)
+        code = self.process.wait(timeout=WAIT)
+        self.reader.join(timeout=WAIT)
+        assert self.process.stdout
+        self.process.stdout.close()
+        return code
+
+    @property
+    def output(self) -> str:
+        return "\n".join(self.lines)
+
+
+@pytest.fixture
+def two(workspace: Workspace) -> Workspace:
+    """Two small campaigns, so a change to one can be told apart from a rebuild of both."""
+    toml = """
+        title = "{title}"
+        platforms = ["linkedin"]
+
+        [[artwork]]
+        file = "artwork/hero.jpg"
+        slots = ["cover", "profile"]
+        alt = "A gradient"
+    """
+    workspace.campaign("one", toml.format(title="One"), {"artwork/hero.jpg": (1700, 900)})
+    workspace.campaign("two", toml.format(title="Two"), {"artwork/hero.jpg": (1600, 900)})
+    (workspace.out).mkdir()
+    (workspace.out / "keep.txt").write_text("published kit")
+    return workspace
+
+
+def test_serve_previews_edits_live_and_never_touches_output(two: Workspace) -> None:
+    server = Serve("--root", str(two.root))
+    try:
+        first = server.wait_for(r"^built ")
+        assert re.fullmatch(r"built one, two: 4 images, 5 pages in \d+\.\d\d s", first)
+        page = fetch(server.url + "one/")[2]
+        assert "<h1>One</h1>" in page
+        version = re.search(r'data-version="(\d+)"', page)
+        assert version
+        events = Events(server.url, version.group(1))
+        try:
+            toml = two.root / "campaigns" / "one" / "campaign.toml"
+            toml.write_text(toml.read_text().replace('"One"', '"One, renamed"'))
+            assert events.next_event() == "reload"
+        finally:
+            events.close()
+        assert "<h1>One, renamed</h1>" in fetch(server.url + "one/")[2]
+        assert re.fullmatch(
+            r"rebuilt one: 0 images, \d pages? in \d+\.\d\d s", server.wait_for("^rebuilt")
+        )
+
+        # A new artwork for one campaign remakes that campaign's two images and nothing else.
+        write_image(two.root / "campaigns" / "one" / "artwork" / "hero.jpg", (1800, 1000))
+        line = server.wait_for("^rebuilt", 2)
+        assert re.fullmatch(r"rebuilt one: 2 images, \d pages? in \d+\.\d\d s", line)
+    finally:
+        code = server.stop()
+    assert code == 0, server.output
+    assert server.lines[-1] == "stopped"
+    assert "Traceback" not in server.output
+    assert sorted(p.name for p in two.out.iterdir()) == ["keep.txt"]
+    assert (two.out / "keep.txt").read_text() == "published kit"
+    assert list((two.root / ".kitgen-cache" / "preview").iterdir()) == []
+    with pytest.raises(ProcessLookupError):
+        os.killpg(server.process.pid, 0)  # no worker or helper process outlived the server
+
+
+def test_broken_files_show_a_panel_and_the_fix_clears_it(simple: Workspace) -> None:
+    server = Serve("--root", str(simple.root))
+    toml = simple.root / "campaigns" / "simple" / "campaign.toml"
+    badge = simple.root / "campaigns" / "simple" / "artwork" / "badge.png"
+    good_toml, good_badge = toml.read_text(), badge.read_bytes()
+    try:
+        server.wait_for("^built ")
+
+        toml.write_text(good_toml.replace('title = "Simple"', "title = 'Simple"))
+        problem = server.wait_for("^Error: ")
+        assert problem.startswith("Error: campaigns/simple/campaign.toml: ")
+        page = fetch(server.url + "simple/")[2]
+        assert 'class="kitgen-preview-error"' in page
+        assert html.escape(problem) in page  # the same message as the terminal
+        assert "<h1>Simple</h1>" in page  # over the last good preview
+        toml.write_text(good_toml)
+        server.wait_for("^rebuilt ")
+        assert "kitgen-preview-error" not in fetch(server.url + "simple/")[2]
+
+        badge.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)  # a corrupt image
+        problem = server.wait_for("^Error: ", 2)
+        assert "campaigns/simple/artwork/badge.png" in problem
+        assert "campaigns/simple/artwork/badge.png" in fetch(server.url + "simple/")[2]
+        badge.write_bytes(good_badge)
+        server.wait_for("^rebuilt ", 2)
+        assert "kitgen-preview-error" not in fetch(server.url + "simple/")[2]
+    finally:
+        code = server.stop()
+    assert code == 0 and "Traceback" not in server.output
+
+
+def test_a_port_in_use_is_a_clear_error() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = subprocess.run(
+            [sys.executable, "-m", "kitgen", "serve", "--port", str(port)],
+            capture_output=True,
+            text=True,
+            timeout=WAIT,
+        )
+    assert result.returncode == 1
+    assert f"Error: port {port} on 127.0.0.1 is already in use" in result.stderr
+    assert "--port" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_serve_help_lists_its_options() -> None:
+    result = CliRunner().invoke(main, ["serve", "--help"])
+    assert result.exit_code == 0
+    for option in ("--root", "--port", "--host", "--open", "output/ is never touched"):
+        assert option in result.output
