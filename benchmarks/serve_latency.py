@@ -135,6 +135,7 @@ def main() -> int:
         print(f"starting kitgen serve on a copy of {REPO / 'campaigns'} …")
         server = Server(root)
         times: dict[str, list[float]] = {"text": [], "artwork": []}
+        load_before = os.getloadavg()[0]
         try:
             server.listen()
             for n in range(1, args.rounds + 1):
@@ -152,7 +153,11 @@ def main() -> int:
             code = server.stop()
         print(f"server stopped with exit code {code}")
 
-    print(f"\nedit → reload event → page fetched, {args.rounds} rounds, {os.cpu_count()} cores:")
+    print(
+        f"\nedit → reload event → page fetched, {args.rounds} rounds, {os.cpu_count()} cores,"
+        f" load average {load_before:.1f} before and {os.getloadavg()[0]:.1f} after"
+        " (other work on the machine slows every number):"
+    )
     missed = False
     for kind, values in times.items():
         median = statistics.median(values)
