@@ -7,6 +7,7 @@ import html
 import http.client
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -479,3 +480,67 @@ def test_serve_help_lists_its_options() -> None:
     assert result.exit_code == 0
     for option in ("--root", "--port", "--host", "--open", "output/ is never touched"):
         assert option in result.output
+
+
+# --- in a real browser ----------------------------------------------------
+
+# Reported through the console, because reading page variables back would need eval, which the
+# preview's own Content-Security-Policy forbids.
+REPORT_CSP = """
+document.addEventListener("securitypolicyviolation", (e) => {
+  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline code"}`);
+});
+"""
+
+
+def test_a_browser_reloads_by_itself_and_shows_problems_under_a_strict_policy(
+    simple: Workspace,
+) -> None:
+    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
+    if not chromium:
+        pytest.skip("chromium is not installed; install it with: apt-get install chromium")
+    from playwright.sync_api import sync_playwright
+
+    toml = simple.root / "campaigns" / "simple" / "campaign.toml"
+    good = toml.read_text()
+    server = Serve("--root", str(simple.root))
+    try:
+        server.wait_for("^built ")
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
+            )
+            try:
+                context = browser.new_context()
+                context.add_init_script(REPORT_CSP)
+                page = context.new_page()
+                complaints: list[str] = []
+                page.on(
+                    "console",
+                    lambda m: (
+                        m.type == "error"
+                        and complaints.append(f"{m.text} ({m.location.get('url', '')})")
+                    ),
+                )
+                page.on("pageerror", lambda error: complaints.append(str(error)))
+                page.goto(server.url + "simple/")
+                assert page.inner_text("h1") == "Simple"
+
+                toml.write_text(good.replace('title = "Simple"', 'title = "Simple, live"'))
+                wait_until(lambda: page.inner_text("h1") == "Simple, live", what="a reload")
+
+                toml.write_text(good.replace('title = "Simple"', "title = 'Simple"))
+                problem = server.wait_for("^Error: ")
+                panel = page.locator(".kitgen-preview-error")
+                wait_until(panel.is_visible, what="the problem panel")
+                assert problem in panel.inner_text()
+                assert panel.evaluate("e => getComputedStyle(e).position") == "fixed"
+                assert page.inner_text("h1") == "Simple, live"  # the last good preview
+
+                toml.write_text(good)
+                wait_until(lambda: panel.count() == 0 and page.inner_text("h1") == "Simple")
+                assert [c for c in complaints if "favicon.ico" not in c] == []
+            finally:
+                browser.close()
+    finally:
+        assert server.stop() == 0
