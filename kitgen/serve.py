@@ -74,15 +74,14 @@ class PreviewState:
 
     def show(self, folder: Path) -> None:
         """Serve a freshly built folder and clear any problem; tell every open page."""
-        self._update(Snapshot(folder, None, self._now.version + 1))
+        with self._changed:
+            self._now = Snapshot(folder, None, self._now.version + 1)
+            self._changed.notify_all()
 
     def fail(self, error: str) -> None:
         """Keep the last good folder, show the problem over it; tell every open page."""
-        self._update(Snapshot(self._now.folder, error, self._now.version + 1))
-
-    def _update(self, snapshot: Snapshot) -> None:
         with self._changed:
-            self._now = snapshot
+            self._now = Snapshot(self._now.folder, error, self._now.version + 1)
             self._changed.notify_all()
 
     def close(self) -> None:
@@ -350,7 +349,7 @@ class Preview:
             if batch is not None:
                 self.rebuild(batch)
 
-    def rebuild(self, changed: frozenset[Path]) -> bool:
+    def rebuild(self, changed: frozenset[Path]) -> None:
         """Build into a new folder and switch to it; on a problem, show it and keep serving."""
         self._generation += 1
         target = self.folder / str(self._generation)
@@ -358,33 +357,33 @@ class Preview:
         try:
             made = self.builder(target)
         except KitgenError as exc:
-            return self._failed(changed, f"Error: {exc.format_message()}")
+            self._failed(f"Error: {exc.format_message()}")
+            return
         except Exception as exc:  # a bug in kitgen must not take the preview down with it
             traceback.print_exc()
-            return self._failed(changed, f"Error: kitgen failed unexpectedly ({exc!r})")
+            self._failed(f"Error: kitgen failed unexpectedly ({exc!r})")
+            return
         seconds = time.perf_counter() - started
         sums = fingerprint(target)
-        verb = "rebuilt" if changed else "built"
         what = describe(self._sums, sums, made)
-        click.echo(
-            f"{verb} {what} in {seconds:.2f} s"
-            if what
-            else f"{verb} in {seconds:.2f} s: no output changed"
-        )
         self._sums = sums
+        # Switch first, then tell: once the line is printed, the preview shows the new build.
         self.state.show(target)
+        verb = "rebuilt" if changed else "built"
+        if what:
+            click.echo(f"{verb} {what} in {seconds:.2f} s")
+        else:
+            click.echo(f"{verb} in {seconds:.2f} s: no output changed")
         # Keep the previous build a little longer for requests that are still reading it.
         shutil.rmtree(self.folder / str(self._generation - 2), ignore_errors=True)
-        return True
 
-    def _failed(self, changed: frozenset[Path], message: str) -> bool:
+    def _failed(self, message: str) -> None:
         if self.watcher.pending():
             # Files changed while the build read them (a copy still running): the next build,
-            # moments away, decides; no need to flash a problem that is already gone.
-            return False
-        click.secho(message, err=True, fg="red")
+            # moments away, decides; no need to flash a problem that may already be gone.
+            return
         self.state.fail(message)
-        return False
+        click.secho(message, err=True, fg="red")
 
 
 def _bind(host: str, port: int, state: PreviewState) -> PreviewServer:

@@ -148,7 +148,8 @@ def test_a_burst_of_edits_is_one_batch_without_clutter(tmp_path: Path) -> None:
     artwork = tmp_path / "campaigns" / "spring" / "artwork"
     artwork.mkdir(parents=True)
     images = [write_image(tmp_path / f"src{i}.png", (40, 30)).read_bytes() for i in range(20)]
-    with Watcher(tmp_path, quiet=0.3, settle=0.6) as watcher:
+    # Quiet periods far longer than the burst takes, so a busy machine cannot split it.
+    with Watcher(tmp_path, quiet=1.0, settle=1.0) as watcher:
         for name in (".campaign.toml.swp", "campaign.toml~", ".DS_Store", "hero.jpg.tmp", "4913"):
             (artwork.parent / name).write_text("clutter")
         (tmp_path / "README.md").write_text("not an input")
