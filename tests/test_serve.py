@@ -417,6 +417,16 @@ def test_serve_previews_edits_live_and_never_touches_output(two: Workspace) -> N
         write_image(two.root / "campaigns" / "one" / "artwork" / "hero.jpg", (1800, 1000))
         line = server.wait_for("^rebuilt", 2)
         assert re.fullmatch(r"rebuilt one: 2 images, \d pages? in \d+\.\d\d s", line)
+
+        # A theme folder that appears later is watched too, and an edited template is never
+        # served from the compiled-template cache.
+        override = two.root / "themes" / "default" / "templates" / "terms.html"
+        override.parent.mkdir(parents=True)
+        terms = '{% extends "default/terms.html" %}{% block title %}Terms v1{% endblock %}\n'
+        override.write_text(terms)
+        wait_until(lambda: "<title>Terms v1</title>" in fetch(server.url + "two/terms/")[2])
+        override.write_text(terms.replace("v1", "v2"))
+        wait_until(lambda: "<title>Terms v2</title>" in fetch(server.url + "two/terms/")[2])
     finally:
         code = server.stop()
     assert code == 0, server.output
