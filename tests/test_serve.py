@@ -24,7 +24,8 @@ from click.testing import CliRunner
 
 from kitgen.cli import main
 from kitgen.errors import ContentError
-from kitgen.serve import Preview, Snapshot, describe, inject
+from kitgen.serve import LivePreview, describe
+from kitgen.server import Snapshot, inject
 from kitgen.watch import Watcher, ignore_patterns, is_relevant
 
 from .conftest import Workspace, write_image
@@ -223,8 +224,8 @@ def fake_builder(root: Path) -> Callable[[Path], int]:
 
 
 @contextlib.contextmanager
-def running(root: Path, builder: Callable[[Path], int]) -> Iterator[Preview]:
-    preview = Preview(root, builder, root / ".kitgen-cache" / "preview", port=0, quiet=0.05)
+def running(root: Path, builder: Callable[[Path], int]) -> Iterator[LivePreview]:
+    preview = LivePreview(root, builder, root / ".kitgen-cache" / "preview", port=0, quiet=0.05)
     stop = threading.Event()
     with preview:
         thread = threading.Thread(target=preview.run, args=(stop,))
