@@ -191,6 +191,14 @@ def test_an_image_still_being_copied_is_waited_for(tmp_path: Path) -> None:
     assert seen == data
 
 
+def test_site_settings_are_watched_but_not_the_rest_of_the_root(tmp_path: Path) -> None:
+    with Watcher(tmp_path, quiet=0.05) as watcher:
+        (tmp_path / "notes.txt").write_text("not an input")
+        (tmp_path / "kitgen.toml").write_text('title = "Kit"\n')
+        batch = watcher.next_batch(timeout=WAIT)
+    assert batch == {tmp_path / "kitgen.toml"}
+
+
 def test_campaigns_created_after_start_are_watched(tmp_path: Path) -> None:
     with Watcher(tmp_path, quiet=0.05) as watcher:
         (tmp_path / "campaigns" / "new").mkdir(parents=True)
