@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import multiprocessing
 import os
 import shutil
 import signal
@@ -18,6 +19,7 @@ import time
 import traceback
 import webbrowser
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
 
@@ -30,6 +32,7 @@ from kitgen.watch import Watcher
 # Build the whole workspace into this folder (which does not exist yet); return how many images
 # were made afresh rather than taken from the cache. Raise KitgenError for problems in the files.
 Builder = Callable[[Path], int]
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 # --- what the terminal gets ----------------------------------------------
@@ -90,6 +93,16 @@ class LivePreview:
         self._thread = threading.Thread(
             target=self.server.serve_forever, name="kitgen-preview", daemon=True
         )
+        # Builds run on their own thread, which blocks Ctrl+C and SIGTERM, as do the image
+        # workers it starts (forked processes inherit the mask). So a stop lands only in the
+        # main thread while it waits, never halfway through the build's process pool, which a
+        # stray KeyboardInterrupt leaves deadlocked or with orphaned workers.
+        self._builds = ThreadPoolExecutor(
+            max_workers=1,
+            thread_name_prefix="kitgen-build",
+            initializer=signal.pthread_sigmask,
+            initargs=(signal.SIG_BLOCK, STOP_SIGNALS),
+        )
 
     @property
     def url(self) -> str:
@@ -113,6 +126,12 @@ class LivePreview:
         self.server.server_close()
         self.watcher.__exit__(None, None, None)
         self._thread.join()
+        # A build still running (stopped by Ctrl+C) loses its image workers and fails fast;
+        # one making images in its own thread finishes its current source first. The workers
+        # block SIGTERM, and the cache only ever sees whole files (written, then renamed).
+        for worker in multiprocessing.active_children():
+            worker.kill()
+        self._builds.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def run(self, stop: threading.Event | None = None) -> None:
@@ -130,7 +149,7 @@ class LivePreview:
         target = self.folder / str(self._generation)
         started = time.perf_counter()
         try:
-            made = self.builder(target)
+            made = self._build(target)
         except KitgenError as exc:
             self._failed(f"Error: {exc.format_message()}")
             return
@@ -151,6 +170,9 @@ class LivePreview:
             click.echo(f"{verb} in {seconds:.2f} s: no output changed")
         # Keep the previous build a little longer for requests that are still reading it.
         shutil.rmtree(self.folder / str(self._generation - 2), ignore_errors=True)
+
+    def _build(self, target: Path) -> int:
+        return self._builds.submit(self.builder, target).result()
 
     def _failed(self, message: str) -> None:
         if self.watcher.pending():
@@ -181,17 +203,28 @@ def _alive(pid: int) -> bool:
 
 
 @contextlib.contextmanager
-def _stop_on_terminate() -> Iterator[None]:
-    """Treat SIGTERM like Ctrl+C, so a supervisor's stop also cleans up."""
+def _orderly_stop() -> Iterator[None]:
+    """Stop at the first Ctrl+C (or SIGTERM from a supervisor); ignore more while cleaning up.
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
+    A second Ctrl+C that lands while the image workers are being shut down breaks the pool
+    and leaves the process hanging at exit; the first one already asked for everything needed.
+    """
+    stopping = False
+
+    def stop(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        for number in STOP_SIGNALS:
+            signal.signal(number, signal.SIG_IGN)
         raise KeyboardInterrupt
 
-    previous = signal.signal(signal.SIGTERM, interrupt)
+    previous = {number: signal.signal(number, stop) for number in STOP_SIGNALS}
     try:
         yield
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if not stopping:
+            for number, handler in previous.items():
+                signal.signal(number, handler)
 
 
 def serve(
@@ -204,7 +237,7 @@ def serve(
     open_browser: bool = False,
 ) -> None:
     """Serve a live preview of the workspace until Ctrl+C."""
-    with _stop_on_terminate():
+    with _orderly_stop():
         preview = LivePreview(root, builder, folder, host=host, port=port)
         try:
             with preview:

@@ -348,7 +348,7 @@ class Serve:
             start_new_session=True,
         )
         self.lines: list[str] = []
-        self.reader = threading.Thread(target=self._read)
+        self.reader = threading.Thread(target=self._read, daemon=True)
         self.reader.start()
         wait_until(lambda: self.lines or self.process.poll() is not None, what="serve to start")
         match = re.search(r"http://\S+/", self.lines[0] if self.lines else "")
@@ -369,10 +369,17 @@ class Serve:
         return matches()[count - 1]
 
     def stop(self) -> int:
+        """Press Ctrl+C; return the exit code (a server that does not stop fails the test)."""
         if self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGINT)
-        code = self.process.wait(timeout=WAIT)
-        self.reader.join(timeout=WAIT)
+        try:
+            code = self.process.wait(timeout=WAIT)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)  # never leave it running after the test
+            self.process.wait()
+            raise AssertionError(f"kitgen serve did not stop on Ctrl+C: {self.output}") from None
+        finally:
+            self.reader.join(timeout=WAIT)
         assert self.process.stdout
         self.process.stdout.close()
         return code
@@ -477,6 +484,30 @@ def test_broken_files_show_a_panel_and_the_fix_clears_it(simple: Workspace) -> N
     finally:
         code = server.stop()
     assert code == 0 and "Traceback" not in server.output
+
+
+def test_ctrl_c_during_a_build_stops_cleanly_even_when_pressed_twice(
+    workspace: Workspace,
+) -> None:
+    toml = """
+        title = "{n}"
+        platforms = ["linkedin", "zoom"]
+
+        [[artwork]]
+        file = "artwork/hero.jpg"
+        slots = ["cover", "background"]
+        alt = "A gradient"
+    """
+    for n in range(4):  # several sources, so the first build runs in worker processes
+        workspace.campaign(f"c{n}", toml.format(n=n), {"artwork/hero.jpg": (3000 + n, 2000)})
+    server = Serve("--root", str(workspace.root))
+    os.killpg(server.process.pid, signal.SIGINT)
+    os.killpg(server.process.pid, signal.SIGINT)  # the impatient second press
+    code = server.stop()
+    assert code == 0, server.output
+    assert server.lines[-1] == "stopped" and "Traceback" not in server.output
+    with pytest.raises(ProcessLookupError):
+        os.killpg(server.process.pid, 0)
 
 
 def test_a_port_in_use_is_a_clear_error() -> None:
