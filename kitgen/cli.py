@@ -12,8 +12,8 @@ from pathlib import Path
 
 import click
 
-from kitgen import __version__, serve
-from kitgen.build import CACHE_DIR, Advance, build, check
+from kitgen import __version__
+from kitgen.build import Advance, build, check
 from kitgen.errors import ContentError, KitgenError, UsageProblem
 from kitgen.platforms import builtin_platforms, presets_as_json
 from kitgen.scaffold import new_campaign
@@ -166,8 +166,11 @@ def check_command(names: tuple[str, ...], root: Path, strict: bool) -> None:
 def serve_command(root: Path, port: int, host: str, open_browser: bool) -> None:
     """Build a private preview, serve it, and rebuild and reload it on every edit.
 
-    The preview lives in .kitgen-cache/preview; output/ is never touched.
+    The preview is built in .kitgen-preview/; output/ is never touched.
     """
+    # Imported here: the other commands never need the watcher or the web server.
+    from kitgen import serve
+
     if not root.is_dir():
         raise UsageProblem(f"{root}: no such folder — pass the workspace with --root")
     root = root.resolve()
@@ -175,14 +178,7 @@ def serve_command(root: Path, port: int, host: str, open_browser: bool) -> None:
     def build_preview(folder: Path) -> int:
         return build(root, out=folder, progress=_progress_bar).processed
 
-    serve.serve(
-        root,
-        build_preview,
-        root / CACHE_DIR / "preview",
-        host=host,
-        port=port,
-        open_browser=open_browser,
-    )
+    serve.serve(root, build_preview, host=host, port=port, open_browser=open_browser)
 
 
 @main.command("platforms")

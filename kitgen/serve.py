@@ -32,6 +32,10 @@ from kitgen.watch import Watcher
 # Build the whole workspace into this folder (which does not exist yet); return how many images
 # were made afresh rather than taken from the cache. Raise KitgenError for problems in the files.
 Builder = Callable[[Path], int]
+# Where previews are built, one folder per server process: in the workspace, so cached images
+# can be hard-linked rather than copied, but beside .kitgen-cache/ (a build refuses to write
+# inside it) and never under output/.
+PREVIEW_DIR = ".kitgen-preview"
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
@@ -74,7 +78,6 @@ class LivePreview:
         self,
         root: Path,
         builder: Builder,
-        folder: Path,
         *,
         host: str = "127.0.0.1",
         port: int = 8000,
@@ -84,7 +87,7 @@ class LivePreview:
         self.root = root.resolve()
         self.builder = builder
         # One folder per server process, so two previews of one workspace never collide.
-        self.folder = folder / str(os.getpid())
+        self.folder = self.root / PREVIEW_DIR / str(os.getpid())
         self.state = PreviewState()
         self.watcher = Watcher(self.root, quiet=quiet, settle=settle)
         self.server = bind(host, port, self.state)
@@ -168,8 +171,12 @@ class LivePreview:
             click.echo(f"{verb} {what} in {seconds:.2f} s")
         else:
             click.echo(f"{verb} in {seconds:.2f} s: no output changed")
-        # Keep the previous build a little longer for requests that are still reading it.
-        shutil.rmtree(self.folder / str(self._generation - 2), ignore_errors=True)
+        # Keep the previous build a little longer for requests that are still reading it;
+        # everything older (builds, failed builds' locks) goes.
+        keep = {target.name, str(self._generation - 1)}
+        for entry in self.folder.iterdir():
+            if entry.name not in keep:
+                _remove(entry)
 
     def _build(self, target: Path) -> int:
         return self._builds.submit(self.builder, target).result()
@@ -190,6 +197,13 @@ def _remove_dead_previews(folder: Path) -> None:
     for leftover in folder.iterdir():
         if leftover.name.isdigit() and not _alive(int(leftover.name)):
             shutil.rmtree(leftover, ignore_errors=True)
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -230,7 +244,6 @@ def _orderly_stop() -> Iterator[None]:
 def serve(
     root: Path,
     builder: Builder,
-    folder: Path,
     *,
     host: str = "127.0.0.1",
     port: int = 8000,
@@ -238,7 +251,7 @@ def serve(
 ) -> None:
     """Serve a live preview of the workspace until Ctrl+C."""
     with _orderly_stop():
-        preview = LivePreview(root, builder, folder, host=host, port=port)
+        preview = LivePreview(root, builder, host=host, port=port)
         try:
             with preview:
                 click.echo(

@@ -19,8 +19,8 @@ from types import TracebackType
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-# What a workspace's build reads; everything else (output/, .kitgen-cache/, .git/) is ignored,
-# so a rebuild never triggers itself.
+# What a workspace's build reads; everything else (output/, .kitgen-cache/, .kitgen-preview/,
+# .git/) is ignored, so a rebuild never triggers itself.
 WATCHED_DIRS = ("campaigns", "themes")
 WATCHED_FILES = ("kitgen.toml",)
 # Opening and reading a file is not a change: the build itself does both.

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import html
-import http.client
 import os
 import re
-import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
-import urllib.error
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
 
@@ -29,50 +25,7 @@ from kitgen.server import Snapshot, inject
 from kitgen.watch import Watcher, ignore_patterns, is_relevant
 
 from .conftest import Workspace, write_image
-
-WAIT = 30.0  # generous bound for a busy CI machine; every wait returns as soon as it can
-
-
-def wait_until(condition: Callable[[], object], timeout: float = WAIT, what: str = "") -> None:
-    deadline = time.monotonic() + timeout
-    while not condition():
-        if time.monotonic() > deadline:
-            raise AssertionError(f"timed out waiting for {what or condition}")
-        time.sleep(0.02)
-
-
-def fetch(url: str) -> tuple[int, dict[str, str], str]:
-    try:
-        with urllib.request.urlopen(url, timeout=WAIT) as response:
-            return response.status, dict(response.headers), response.read().decode()
-    except urllib.error.HTTPError as error:
-        with error:
-            return error.code, dict(error.headers), error.read().decode()
-
-
-class Events:
-    """One open reload stream, read like a browser's EventSource would."""
-
-    def __init__(self, base: str, since: int | str) -> None:
-        host, port = base.removeprefix("http://").rstrip("/").rsplit(":", 1)
-        self.connection = http.client.HTTPConnection(host, int(port), timeout=WAIT)
-        self.connection.request("GET", f"/__kitgen__/events?since={since}")
-        self.response = self.connection.getresponse()
-        assert self.response.getheader("Content-Type") == "text/event-stream"
-
-    def next_event(self) -> str:
-        """Return the next event's name (raises on timeout: bounded by the socket's timeout)."""
-        while True:
-            line = self.response.readline().decode()
-            if not line:
-                raise AssertionError("the event stream closed")
-            if line.startswith("event: "):
-                return line.removeprefix("event: ").strip()
-
-    def close(self) -> None:
-        self.response.close()
-        self.connection.close()
-
+from .serve_tools import WAIT, Events, Serve, fetch, wait_until
 
 # --- pure parts ----------------------------------------------------------
 
@@ -233,7 +186,7 @@ def fake_builder(root: Path) -> Callable[[Path], int]:
 
 @contextlib.contextmanager
 def running(root: Path, builder: Callable[[Path], int]) -> Iterator[LivePreview]:
-    preview = LivePreview(root, builder, root / ".kitgen-cache" / "preview", port=0, quiet=0.05)
+    preview = LivePreview(root, builder, port=0, quiet=0.05)
     stop = threading.Event()
     with preview:
         thread = threading.Thread(target=preview.run, args=(stop,))
@@ -335,60 +288,6 @@ def test_a_failed_first_build_shows_the_problem_until_fixed(tmp_path: Path) -> N
 # --- the real command, as a person runs it --------------------------------
 
 
-class Serve:
-    """`kitgen serve --port 0` in its own process group, with its output collected."""
-
-    def __init__(self, *args: str) -> None:
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "kitgen", "serve", "--port", "0", *args],
-            env={**os.environ, "CI": "true"},
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-            start_new_session=True,
-        )
-        self.lines: list[str] = []
-        self.reader = threading.Thread(target=self._read, daemon=True)
-        self.reader.start()
-        wait_until(lambda: self.lines or self.process.poll() is not None, what="serve to start")
-        match = re.search(r"http://\S+/", self.lines[0] if self.lines else "")
-        self.url = match.group(0) if match else ""
-
-    def _read(self) -> None:
-        assert self.process.stdout
-        for line in self.process.stdout:
-            self.lines.append(line.rstrip("\n"))
-
-    def wait_for(self, pattern: str, count: int = 1) -> str:
-        """Wait until `count` output lines match; return the last of them."""
-
-        def matches() -> list[str]:
-            return [line for line in list(self.lines) if re.search(pattern, line)]
-
-        wait_until(lambda: len(matches()) >= count, what=f"{pattern!r} in {self.lines}")
-        return matches()[count - 1]
-
-    def stop(self) -> int:
-        """Press Ctrl+C; return the exit code (a server that does not stop fails the test)."""
-        if self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGINT)
-        try:
-            code = self.process.wait(timeout=WAIT)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)  # never leave it running after the test
-            self.process.wait()
-            raise AssertionError(f"kitgen serve did not stop on Ctrl+C: {self.output}") from None
-        finally:
-            self.reader.join(timeout=WAIT)
-        assert self.process.stdout
-        self.process.stdout.close()
-        return code
-
-    @property
-    def output(self) -> str:
-        return "\n".join(self.lines)
-
-
 @pytest.fixture
 def two(workspace: Workspace) -> Workspace:
     """Two small campaigns, so a change to one can be told apart from a rebuild of both."""
@@ -450,7 +349,7 @@ def test_serve_previews_edits_live_and_never_touches_output(two: Workspace) -> N
     assert "Traceback" not in server.output
     assert sorted(p.name for p in two.out.iterdir()) == ["keep.txt"]
     assert (two.out / "keep.txt").read_text() == "published kit"
-    assert list((two.root / ".kitgen-cache" / "preview").iterdir()) == []
+    assert list((two.root / ".kitgen-preview").iterdir()) == []
     with pytest.raises(ProcessLookupError):
         os.killpg(server.process.pid, 0)  # no worker or helper process outlived the server
 
@@ -533,65 +432,7 @@ def test_serve_help_lists_its_options() -> None:
         assert option in result.output
 
 
-# --- in a real browser ----------------------------------------------------
-
-# Reported through the console, because reading page variables back would need eval, which the
-# preview's own Content-Security-Policy forbids.
-REPORT_CSP = """
-document.addEventListener("securitypolicyviolation", (e) => {
-  console.error(`CSP violation: ${e.effectiveDirective} blocked ${e.blockedURI || "inline code"}`);
-});
-"""
-
-
-def test_a_browser_reloads_by_itself_and_shows_problems_under_a_strict_policy(
-    simple: Workspace,
-) -> None:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    if not chromium:
-        pytest.skip("chromium is not installed; install it with: apt-get install chromium")
-    from playwright.sync_api import sync_playwright
-
-    toml = simple.root / "campaigns" / "simple" / "campaign.toml"
-    good = toml.read_text()
-    server = Serve("--root", str(simple.root))
-    try:
-        server.wait_for("^built ")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(
-                executable_path=chromium, args=["--no-sandbox", "--disable-gpu"]
-            )
-            try:
-                context = browser.new_context()
-                context.add_init_script(REPORT_CSP)
-                page = context.new_page()
-                complaints: list[str] = []
-                page.on(
-                    "console",
-                    lambda m: (
-                        m.type == "error"
-                        and complaints.append(f"{m.text} ({m.location.get('url', '')})")
-                    ),
-                )
-                page.on("pageerror", lambda error: complaints.append(str(error)))
-                page.goto(server.url + "simple/")
-                assert page.inner_text("h1") == "Simple"
-
-                toml.write_text(good.replace('title = "Simple"', 'title = "Simple, live"'))
-                wait_until(lambda: page.inner_text("h1") == "Simple, live", what="a reload")
-
-                toml.write_text(good.replace('title = "Simple"', "title = 'Simple"))
-                problem = server.wait_for("^Error: ")
-                panel = page.locator(".kitgen-preview-error")
-                wait_until(panel.is_visible, what="the problem panel")
-                assert problem in panel.inner_text()
-                assert panel.evaluate("e => getComputedStyle(e).position") == "fixed"
-                assert page.inner_text("h1") == "Simple, live"  # the last good preview
-
-                toml.write_text(good)
-                wait_until(lambda: panel.count() == 0 and page.inner_text("h1") == "Simple")
-                assert [c for c in complaints if "favicon.ico" not in c] == []
-            finally:
-                browser.close()
-    finally:
-        assert server.stop() == 0
+def test_a_missing_workspace_is_bad_usage(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["serve", "--root", str(tmp_path / "nope"), "--port", "0"])
+    assert result.exit_code == 2
+    assert "no such folder" in result.output
