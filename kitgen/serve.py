@@ -81,7 +81,7 @@ class LivePreview:
         *,
         host: str = "127.0.0.1",
         port: int = 8000,
-        quiet: float = 0.1,
+        quiet: float = 0.05,
         settle: float = 0.3,
     ) -> None:
         self.root = root.resolve()
@@ -145,6 +145,8 @@ class LivePreview:
             batch = self.watcher.next_batch(timeout=0.2)
             if batch is not None:
                 self.rebuild(batch)
+            else:
+                self._tidy()
 
     def rebuild(self, changed: frozenset[Path]) -> None:
         """Build into a new folder and switch to it; on a problem, show it and keep serving."""
@@ -171,9 +173,15 @@ class LivePreview:
             click.echo(f"{verb} {what} in {seconds:.2f} s")
         else:
             click.echo(f"{verb} in {seconds:.2f} s: no output changed")
-        # Keep the previous build a little longer for requests that are still reading it;
-        # everything older (builds, failed builds' locks) goes.
-        keep = {target.name, str(self._generation - 1)}
+
+    def _tidy(self) -> None:
+        """Remove builds older than the one before the current (and failed builds' leftovers).
+
+        Done while idle, not right after a switch, where it would slow the reloads it follows;
+        the previous build stays for requests that may still be reading it.
+        """
+        shown = self.state.snapshot().folder
+        keep = {str(self._generation), shown.name if shown else "", str(self._generation - 1)}
         for entry in self.folder.iterdir():
             if entry.name not in keep:
                 _remove(entry)
