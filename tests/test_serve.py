@@ -274,6 +274,22 @@ def test_problems_and_bugs_are_shown_and_the_server_keeps_going(
     assert "RuntimeError: a bug" in err  # a real bug keeps its traceback in the terminal
 
 
+def test_old_builds_are_removed_but_never_the_one_on_show(tmp_path: Path) -> None:
+    edit(tmp_path, "v1")
+    with running(tmp_path, fake_builder(tmp_path)) as preview:
+        events = Events(preview.url, preview.state.snapshot().version)
+        try:
+            for text in ("v2", "v3", "broken", "broken again"):
+                edit(tmp_path, text)
+                assert events.next_event() == "reload"
+        finally:
+            events.close()
+        # Builds 4 and 5 failed: build 3 is still on show, 1 and 2 go.
+        wait_until(lambda: sorted(os.listdir(preview.folder)) == ["3"], what="tidying")
+        page = fetch(preview.url)[2]
+        assert "<h1>v3</h1>" in page and "kitgen-preview-error" in page
+
+
 def test_a_failed_first_build_shows_the_problem_until_fixed(tmp_path: Path) -> None:
     edit(tmp_path, "broken")
     with running(tmp_path, fake_builder(tmp_path)) as preview:
