@@ -13,6 +13,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from pathlib import Path
 
 WAIT = 30.0  # generous bound for a busy CI machine; every wait returns as soon as it can
 
@@ -58,6 +59,13 @@ class Events:
         self.connection.close()
 
 
+def save(path: Path, text: str) -> None:
+    """Save a file the way many editors do: write a hidden temporary file, rename it over."""
+    temporary = path.with_name(f".{path.name}.saving")
+    temporary.write_text(text)
+    os.replace(temporary, path)
+
+
 class Serve:
     """`kitgen serve --port 0` in its own process group, with its output collected."""
 
@@ -82,14 +90,18 @@ class Serve:
         for line in self.process.stdout:
             self.lines.append(line.rstrip("\n"))
 
-    def wait_for(self, pattern: str, count: int = 1) -> str:
-        """Wait until `count` output lines match; return the last of them."""
+    def mark(self) -> int:
+        """Return a place in the output to wait from: call it before making a change."""
+        return len(self.lines)
 
-        def matches() -> list[str]:
-            return [line for line in list(self.lines) if re.search(pattern, line)]
+    def wait_for(self, pattern: str, after: int = 0) -> str:
+        """Wait for the first output line after `after` that matches; return it."""
 
-        wait_until(lambda: len(matches()) >= count, what=f"{pattern!r} in {self.lines}")
-        return matches()[count - 1]
+        def match() -> str | None:
+            return next((x for x in self.lines[after:] if re.search(pattern, x)), None)
+
+        wait_until(match, what=f"{pattern!r} in {self.lines[after:]}")
+        return match() or ""
 
     def stop(self) -> int:
         """Press Ctrl+C; return the exit code (a server that does not stop fails the test)."""

@@ -25,7 +25,7 @@ from kitgen.server import Snapshot, inject
 from kitgen.watch import Watcher, ignore_patterns, is_relevant
 
 from .conftest import Workspace, write_image
-from .serve_tools import WAIT, Events, Serve, fetch, wait_until
+from .serve_tools import WAIT, Events, Serve, fetch, save, wait_until
 
 # --- pure parts ----------------------------------------------------------
 
@@ -333,20 +333,21 @@ def test_serve_previews_edits_live_and_never_touches_output(two: Workspace) -> N
         version = re.search(r'data-version="(\d+)"', page)
         assert version
         events = Events(server.url, version.group(1))
+        mark = server.mark()
         try:
             toml = two.root / "campaigns" / "one" / "campaign.toml"
-            toml.write_text(toml.read_text().replace('"One"', '"One, renamed"'))
+            save(toml, toml.read_text().replace('"One"', '"One, renamed"'))
             assert events.next_event() == "reload"
         finally:
             events.close()
         assert "<h1>One, renamed</h1>" in fetch(server.url + "one/")[2]
-        assert re.fullmatch(
-            r"rebuilt one: 0 images, \d pages? in \d+\.\d\d s", server.wait_for("^rebuilt")
-        )
+        line = server.wait_for("^rebuilt", mark)
+        assert re.fullmatch(r"rebuilt one: 0 images, \d pages? in \d+\.\d\d s", line)
 
         # A new artwork for one campaign remakes that campaign's two images and nothing else.
+        mark = server.mark()
         write_image(two.root / "campaigns" / "one" / "artwork" / "hero.jpg", (1800, 1000))
-        line = server.wait_for("^rebuilt", 2)
+        line = server.wait_for("^rebuilt one: [1-9]", mark)
         assert re.fullmatch(r"rebuilt one: 2 images, \d pages? in \d+\.\d\d s", line)
 
         # A theme folder that appears later is watched too, and an edited template is never
@@ -356,7 +357,7 @@ def test_serve_previews_edits_live_and_never_touches_output(two: Workspace) -> N
         terms = '{% extends "default/terms.html" %}{% block title %}Terms v1{% endblock %}\n'
         override.write_text(terms)
         wait_until(lambda: "<title>Terms v1</title>" in fetch(server.url + "two/terms/")[2])
-        override.write_text(terms.replace("v1", "v2"))
+        save(override, terms.replace("v1", "v2"))
         wait_until(lambda: "<title>Terms v2</title>" in fetch(server.url + "two/terms/")[2])
     finally:
         code = server.stop()
@@ -378,23 +379,27 @@ def test_broken_files_show_a_panel_and_the_fix_clears_it(simple: Workspace) -> N
     try:
         server.wait_for("^built ")
 
-        toml.write_text(good_toml.replace('title = "Simple"', "title = 'Simple"))
-        problem = server.wait_for("^Error: ")
+        mark = server.mark()
+        save(toml, good_toml.replace('title = "Simple"', "title = 'Simple"))
+        problem = server.wait_for("^Error: ", mark)
         assert problem.startswith("Error: campaigns/simple/campaign.toml: ")
         page = fetch(server.url + "simple/")[2]
         assert 'class="kitgen-preview-error"' in page
         assert html.escape(problem) in page  # the same message as the terminal
         assert "<h1>Simple</h1>" in page  # over the last good preview
-        toml.write_text(good_toml)
-        server.wait_for("^rebuilt ")
+        mark = server.mark()
+        save(toml, good_toml)
+        server.wait_for("^rebuilt ", mark)
         assert "kitgen-preview-error" not in fetch(server.url + "simple/")[2]
 
+        mark = server.mark()
         badge.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 100)  # a corrupt image
-        problem = server.wait_for("^Error: ", 2)
+        problem = server.wait_for("^Error: ", mark)
         assert "campaigns/simple/artwork/badge.png" in problem
         assert "campaigns/simple/artwork/badge.png" in fetch(server.url + "simple/")[2]
+        mark = server.mark()
         badge.write_bytes(good_badge)
-        server.wait_for("^rebuilt ", 2)
+        server.wait_for("^rebuilt ", mark)
         assert "kitgen-preview-error" not in fetch(server.url + "simple/")[2]
     finally:
         code = server.stop()

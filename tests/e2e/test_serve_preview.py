@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ..conftest import Workspace
-from ..serve_tools import Serve, wait_until
+from ..serve_tools import Serve, save, wait_until
 from .browser import RecordedPage
 
 
@@ -22,18 +22,19 @@ def test_the_preview_reloads_by_itself_and_shows_problems_without_complaints(
         page.goto(server.url + "simple/")
         assert page.inner_text("h1") == "Simple"
 
-        toml.write_text(good.replace('title = "Simple"', 'title = "Simple, live"'))
+        save(toml, good.replace('title = "Simple"', 'title = "Simple, live"'))
         wait_until(lambda: page.inner_text("h1") == "Simple, live", what="a reload")
 
-        toml.write_text(good.replace('title = "Simple"', "title = 'Simple"))
-        problem = server.wait_for("^Error: ")
+        mark = server.mark()
+        save(toml, good.replace('title = "Simple"', "title = 'Simple"))
+        problem = server.wait_for("^Error: ", mark)
         panel = page.locator(".kitgen-preview-error")
         wait_until(panel.is_visible, what="the problem panel")
         assert problem in panel.inner_text()  # the terminal's message, word for word
         assert panel.evaluate("e => getComputedStyle(e).position") == "fixed"
         assert page.inner_text("h1") == "Simple, live"  # the last good preview, underneath
 
-        toml.write_text(good)
+        save(toml, good)
         wait_until(lambda: panel.count() == 0 and page.inner_text("h1") == "Simple")
         # Reloading cancels the page's own event stream; that is the only failure allowed.
         problems = [p for p in recorded.problems(server.url) if "/__kitgen__/events" not in p]
