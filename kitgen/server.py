@@ -120,7 +120,7 @@ def inject(page: str, snapshot: Snapshot) -> str:
 def problem_panel(error: str) -> str:
     """Return the panel that shows a build problem over the last good preview."""
     return (
-        '\n<aside class="kitgen-preview-error" role="alert"'
+        '\n<aside class="kitgen-preview-error" role="alert" lang="en"'
         ' aria-labelledby="kitgen-preview-error-title">\n'
         '<h2 id="kitgen-preview-error-title">kitgen preview: the last change has a problem</h2>\n'
         "<p>Underneath is the last good preview. Fix the file and save it: this page reloads"
