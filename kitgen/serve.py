@@ -19,7 +19,7 @@ import time
 import traceback
 import webbrowser
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from types import FrameType
 
@@ -106,6 +106,7 @@ class LivePreview:
             initializer=signal.pthread_sigmask,
             initargs=(signal.SIG_BLOCK, STOP_SIGNALS),
         )
+        self._running: Future[int] | None = None
 
     @property
     def url(self) -> str:
@@ -129,11 +130,12 @@ class LivePreview:
         self.server.server_close()
         self.watcher.__exit__(None, None, None)
         self._thread.join()
-        # A build still running (stopped by Ctrl+C) loses its image workers and fails fast;
-        # one making images in its own thread finishes its current source first. The workers
-        # block SIGTERM, and the cache only ever sees whole files (written, then renamed).
-        for worker in multiprocessing.active_children():
-            worker.kill()
+        if self._running and not self._running.done():
+            # A build stopped by Ctrl+C loses its image workers and fails fast; one making
+            # images on its own thread finishes first. The workers block SIGTERM, hence kill;
+            # the cache only ever holds whole files (each written, then renamed).
+            for worker in multiprocessing.active_children():
+                worker.kill()
         self._builds.shutdown(wait=True, cancel_futures=True)
         shutil.rmtree(self.folder, ignore_errors=True)
 
@@ -187,7 +189,8 @@ class LivePreview:
                 _remove(entry)
 
     def _build(self, target: Path) -> int:
-        return self._builds.submit(self.builder, target).result()
+        self._running = self._builds.submit(self.builder, target)
+        return self._running.result()
 
     def _failed(self, message: str) -> None:
         if self.watcher.pending():
