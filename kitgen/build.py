@@ -348,7 +348,7 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
         "lang": ws.site.language,
         "today": today,
     }
-    env = render.make_environment(themes, tree.cache / "templates")
+    env = render.make_environment(themes, compiled=cache / "templates")
     for path, html in render.render_pages(env, pages, common, static).items():
         tree.write(path, html)
 

@@ -14,7 +14,7 @@ import click
 
 from kitgen import __version__
 from kitgen.build import Advance, build, check
-from kitgen.errors import ContentError, KitgenError
+from kitgen.errors import ContentError, KitgenError, UsageProblem
 from kitgen.platforms import builtin_platforms, presets_as_json
 from kitgen.scaffold import new_campaign
 
@@ -145,6 +145,40 @@ def check_command(names: tuple[str, ...], root: Path, strict: bool) -> None:
     )
     if strict and ws.warnings:
         raise KitgenError(f"{count} above, and --strict treats warnings as errors")
+
+
+@main.command("serve")
+@root_option
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to listen on; 0 picks a free one.",
+)
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Address to listen on; the default keeps the preview on this computer.",
+)
+@click.option("--open", "open_browser", is_flag=True, help="Open the preview in a browser.")
+def serve_command(root: Path, port: int, host: str, open_browser: bool) -> None:
+    """Build a private preview, serve it, and rebuild and reload it on every edit.
+
+    The preview is built in .kitgen-preview/; output/ is never touched.
+    """
+    # Imported here: the other commands never need the watcher or the web server.
+    from kitgen import serve
+
+    if not root.is_dir():
+        raise UsageProblem(f"{root}: no such folder — pass the workspace with --root")
+    root = root.resolve()
+
+    def build_preview(folder: Path) -> int:
+        return build(root, out=folder, progress=_progress_bar).processed
+
+    serve.serve(root, build_preview, host=host, port=port, open_browser=open_browser)
 
 
 @main.command("platforms")
