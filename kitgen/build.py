@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import os
 import shutil
+import signal
 import time
 import warnings
 from collections import defaultdict
@@ -308,11 +309,32 @@ def _run_groups(
             yield group[1], len(group[2]), _render_group(*group)
         return
     # One task per source bounds memory: a worker holds one decoded source at a time.
-    with ProcessPoolExecutor(max_workers=min(jobs, len(groups))) as pool:
+    pool = ProcessPoolExecutor(max_workers=min(jobs, len(groups)), initializer=_ignore_interrupts)
+    try:
         futures = {pool.submit(_render_group, *g): g for g in groups}
         for future in as_completed(futures):
             group = futures[future]
             yield group[1], len(group[2]), future.result()
+    except BaseException:
+        _stop(pool)
+        raise
+    pool.shutdown()
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop at once on Ctrl+C or a failure: drop queued sources, end running ones.
+
+    Ending a worker mid-task is safe: it writes each cache file atomically.
+    """
+    # No public way to end running workers before Python 3.14's terminate_workers().
+    for process in list(getattr(pool, "_processes", {}).values()):
+        process.terminate()
+    pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _ignore_interrupts() -> None:
+    """Leave Ctrl+C to the main process: a worker interrupted mid-task can hang the pool."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 # --- pages and package ---------------------------------------------------
