@@ -150,16 +150,20 @@ def _vips_group(group: list[Job], out: str) -> None:
         img = pyvips.Image.thumbnail(job.source, w, height=h, size="force")
         left = min(max(0, round(job.box[0] / shrink)), img.width - job.width)
         top = min(max(0, round(job.box[1] / shrink)), img.height - job.height)
-        img = img.crop(left, top, job.width, job.height)
-        path = str(Path(out) / job.target)
-        if job.fmt == "PNG":
-            img.pngsave(path, strip=True)
-        elif job.fmt == "WEBP":
-            img.webpsave(path, Q=75, effort=6, strip=True)
-        else:
-            if img.hasalpha():
-                img = img.flatten(background=[255, 255, 255])
-            img.jpegsave(path, Q=90, optimize_coding=True, interlace=True, strip=True)
+        _vips_save(img.crop(left, top, job.width, job.height), job, out)
+
+
+def _vips_save(img: Any, job: Job, out: str) -> None:
+    """Encode like kitgen does: PNG, WebP previews, or optimised progressive JPEG at 90."""
+    path = str(Path(out) / job.target)
+    if job.fmt == "PNG":
+        img.pngsave(path, strip=True)
+    elif job.fmt == "WEBP":
+        img.webpsave(path, Q=75, effort=6, strip=True)
+    else:
+        if img.hasalpha():
+            img = img.flatten(background=[255, 255, 255])
+        img.jpegsave(path, Q=90, optimize_coding=True, interlace=True, strip=True)
 
 
 def _vips_once_group(group: list[Job], out: str) -> None:
@@ -191,15 +195,7 @@ def _vips_once_group(group: list[Job], out: str) -> None:
         resized = crop.resize(
             job.width / crop.width, vscale=job.height / crop.height, kernel="lanczos3"
         )
-        path = str(Path(out) / job.target)
-        if job.fmt == "PNG":
-            resized.pngsave(path, strip=True)
-        elif job.fmt == "WEBP":
-            resized.webpsave(path, Q=75, effort=6, strip=True)
-        else:
-            if resized.hasalpha():
-                resized = resized.flatten(background=[255, 255, 255])
-            resized.jpegsave(path, Q=90, optimize_coding=True, interlace=True, strip=True)
+        _vips_save(resized, job, out)
 
 
 def _vips_once(root: Path, jobs: int) -> dict[str, Any]:
