@@ -11,6 +11,7 @@ import logging
 import os
 import shutil
 import signal
+import threading
 import time
 import warnings
 from collections import defaultdict
@@ -326,10 +327,24 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 
     Ending a worker mid-task is safe: it writes each cache file atomically.
     """
-    # No public way to end running workers before Python 3.14's terminate_workers().
-    for process in list(getattr(pool, "_processes", {}).values()):
-        process.terminate()
-    pool.shutdown(wait=True, cancel_futures=True)
+    with _uninterrupted():
+        # No public way to end running workers before Python 3.14's terminate_workers().
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+@contextlib.contextmanager
+def _uninterrupted() -> Iterator[None]:
+    """Let cleanup finish when Ctrl+C is pressed again (only the main thread owns signals)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _ignore_interrupts() -> None:

@@ -51,8 +51,10 @@ def test_ctrl_c_twice_during_a_parallel_build_stops_at_once(workspace: Workspace
         os.killpg(build.pid, signal.SIGINT)
         time.sleep(0.1)
     output, _ = build.communicate(timeout=20)
-    assert build.returncode == 1
-    assert "Traceback" not in output and "Aborted!" in output
+    # Stopped by the first Ctrl+C (click's "Aborted!", exit 1), or by the second once cleanup
+    # is done (killed by SIGINT, as a shell expects): either way at once and without a traceback.
+    assert build.returncode in (1, -signal.SIGINT), output
+    assert "Traceback" not in output
     assert not (workspace.root / "output").exists()
     deadline = time.monotonic() + 10
     while _session_members(build.pid) and time.monotonic() < deadline:
