@@ -20,6 +20,7 @@ import kitgen
 from kitgen.config import SiteConfig
 from kitgen.errors import KitgenError
 from kitgen.guides import Guide, builtin_guides
+from kitgen.paths import display_path, is_inside
 from kitgen.plan import Asset, CampaignPlan, Preview
 from kitgen.platforms import FRAME_SOURCE_SLOT, Platform, Rect, Slot
 
@@ -358,8 +359,15 @@ def static_files(themes: Sequence[Path]) -> dict[str, Path]:
         if not static.is_dir():
             continue
         for path in sorted(static.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                found.setdefault(path.relative_to(static).as_posix(), path)
+            if not path.is_file() or path.name.startswith("."):
+                continue
+            # Everything here is published: a symlink must not carry in a file from elsewhere.
+            if not is_inside(path, theme):
+                raise KitgenError(
+                    f"{display_path(path, theme.parent.parent)}: leads outside the theme"
+                    " (symlink?) — copy the file into the theme instead"
+                )
+            found.setdefault(path.relative_to(static).as_posix(), path)
     return found
 
 

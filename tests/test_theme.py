@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from kitgen.errors import KitgenError
 from kitgen.guides import LAYOUTS, builtin_guides
 from kitgen.platforms import builtin_platforms
 
@@ -167,3 +168,19 @@ def test_a_language_without_guide_texts_falls_back_to_english(language: str) -> 
     assert guides["linkedin"].lang in ("en", language)
     if language == "fr":
         assert guides["linkedin"].lang == "en"
+
+
+def test_a_theme_file_linked_from_outside_the_theme_is_refused(
+    simple: Workspace, tmp_path: Path
+) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("not for the intranet\n")
+    write(simple.root / "kitgen.toml", 'theme = "brand"\n')
+    static = simple.root / "themes" / "brand" / "static"
+    static.mkdir(parents=True)
+    (static / "notes.txt").symlink_to(secret)
+    with pytest.raises(
+        KitgenError, match=r"themes/brand/static/notes.txt: leads outside the theme"
+    ):
+        simple.build()
+    assert not simple.out.exists()
