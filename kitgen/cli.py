@@ -13,8 +13,9 @@ from pathlib import Path
 import click
 
 from kitgen import __version__
-from kitgen.build import Advance, build, check
+from kitgen.build import build, check
 from kitgen.errors import ContentError, KitgenError, UsageProblem
+from kitgen.images import Advance
 from kitgen.platforms import builtin_platforms, presets_as_json
 from kitgen.scaffold import new_campaign
 
