@@ -213,16 +213,16 @@ def notice_problems(
     points: Sequence[tuple[str, ...]],
     themes: Sequence[Path],
     root: Path,
-    passed: Mapping[str, str] | None = None,
+    digests: Mapping[str, str],
+    passed: Passed,
 ) -> list[str]:
     """Check each (page, template name) carries the marked notice with every core point.
 
-    `passed` maps pages to checked-before contents that may be skipped.
+    Page contents in `passed` (by SHA-256) passed before and are skipped; new passes are added.
     """
-    names = source_names(root, themes)
     problems = []
     for page, template in sorted(pages.items()):
-        if passed and page in passed:
+        if digests[page] in passed:
             continue
         parser = _Text()
         parser.feed((out / page).read_text("utf-8"))
@@ -230,10 +230,11 @@ def notice_problems(
         text = _squash(" ".join(parser.parts))
         missing = [p[0] for p in points if not any(wording in text for wording in p)]
         if parser.marked and not missing:
+            passed.add(digests[page])
             continue
         what = "has no opt-in notice block" if not parser.marked else "misses notice points"
         detail = "" if not missing or len(missing) == len(points) else f" ({missing[0]!r}…)"
-        file = names.get(resolve_template(themes, template), template)
+        file = source_names(root, themes).get(resolve_template(themes, template), template)
         problems.append(
             f"{page}: {what}{detail} — template {file} must render the notice"
             ' (`{{ notice(campaign) }}` from "_macros.html"), which cannot be left out'
@@ -261,10 +262,5 @@ def check_kit(
         pages[f"{c.slug}/terms/index.html"] = "terms.html"
     if points:
         memo = Passed(cache, "notice", [Path(__file__).read_bytes(), repr(points).encode()])
-        known = {page: digests[page] for page in pages if digests[page] in memo}
-        found = notice_problems(out, pages, points, themes, root, known)
-        problems += found
-        failed = {line.split(":", 1)[0] for line in found}
-        for page in pages.keys() - known.keys() - failed:
-            memo.add(digests[page])
+        problems += notice_problems(out, pages, points, themes, root, digests, memo)
     return problems + tracking_problems(out, digests, root, themes, campaigns, cache)
