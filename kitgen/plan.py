@@ -248,8 +248,16 @@ def _inspect(path: Path, label: str, digest: str, max_pixels: int) -> Source:
                 ]
             )
         frames = getattr(img, "n_frames", 1)
+        if frames > 1 and img.format == "GIF":
+            # GIF is how artwork arrives from chat tools; its first frame is usually the still.
+            log.warning(
+                "%s: an animated GIF (%d frames); the kit uses its first frame — export the"
+                " frame you want as PNG to use another",
+                label,
+                frames,
+            )
         # MPO is how phones store a JPEG with a depth map or preview: the first image is the photo.
-        if frames > 1 and img.format != "MPO":
+        elif frames > 1 and img.format != "MPO":
             raise ContentError(
                 [
                     f"{label}: has {frames} frames (animated or multi-page) — export the one"

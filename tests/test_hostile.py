@@ -114,7 +114,6 @@ BAD_FILES: list[tuple[str, Callable[[], bytes], str]] = [
      FIX["big-chunk"]),
     ("huge-exif.png", lambda: png_with_chunk(b"eXIf", b"MM\0*" + bytes(10_000_000)),
      FIX["metadata"]),
-    ("animated.gif", lambda: frames("GIF"), FIX["frames"]),
     ("animated.png", lambda: frames("PNG"), FIX["frames"]),
     ("animated.webp", lambda: frames("WEBP"), FIX["frames"]),
     ("pages.tiff", lambda: frames("TIFF"), FIX["frames"]),
@@ -188,6 +187,35 @@ def test_phone_jpegs_with_a_second_picture_are_read(workspace: Workspace) -> Non
     with Image.open(folder / "artwork" / "phone.jpg") as img:
         assert img.format == "MPO" and getattr(img, "n_frames", 1) == 2
     assert workspace.build().images == 1
+
+
+def test_an_animated_gif_gives_its_first_frame_and_check_and_build_say_so(
+    workspace: Workspace,
+) -> None:
+    # The one multi-frame kind that is read: GIF is how artwork arrives from chat tools.
+    folder = workspace.campaign(
+        "c",
+        'title = "C"\nplatforms = ["zoom"]\n'
+        '[[artwork]]\nfile = "artwork/wave.gif"\nslots = ["background"]\nalt = "A"\n',
+    )
+    (folder / "artwork").mkdir()
+    (folder / "artwork" / "wave.gif").write_bytes(frames("GIF"))
+    warning = (
+        "warning: campaigns/c/artwork/wave.gif: an animated GIF (3 frames); the kit uses its"
+        " first frame — export the frame you want as PNG to use another\n"
+    )
+
+    check = kitgen("check", "--root", str(workspace.root))
+    build = kitgen("build", "--root", str(workspace.root), "--jobs", "1")
+
+    assert check.returncode == 0 and warning in check.stderr
+    assert build.returncode == 0 and warning in build.stderr and "1 warning" in build.stdout
+    images = sorted(workspace.out.glob("c/**/*.jpg"))
+    assert images
+    for path in images:
+        with Image.open(path) as img:
+            red, green, blue = img.convert("RGB").resize((1, 1)).getpixel((0, 0))  # type: ignore[misc]
+            assert red > 200 and green < 40 and blue < 40, path  # the first frame is red
 
 
 def test_png_data_in_a_jpg_file_still_builds(workspace: Workspace) -> None:
