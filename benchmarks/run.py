@@ -29,7 +29,7 @@ from typing import Any
 
 from PIL import Image, ImageOps
 
-from benchmarks import corpus
+from benchmarks import corpus, quality
 
 DEFAULT_WORKDIR = Path(".kitgen-bench")
 
@@ -220,7 +220,7 @@ def _vips(
 
 
 def _quality(root: Path) -> dict[str, Any]:
-    """Compare kitgen's pixels with an exact full-size Lanczos of the same crop (PSNR, dB)."""
+    """Compare kitgen's pixels with an exact full-size linear-light Lanczos of the same crop."""
     from kitgen import colour, imaging
     from kitgen.build import load_workspace
 
@@ -234,24 +234,11 @@ def _quality(root: Path) -> dict[str, Any]:
         icc = img.info.get("icc_profile")
     convert = colour.to_srgb(exact_source.mode, icc)
     for spec, made in zip(specs, imaging.render_images(str(first), specs), strict=True):
-        exact = convert(
-            exact_source.resize(
-                (spec.width, spec.height),
-                Image.Resampling.LANCZOS,
-                box=_inside(spec.box, exact_source.size),
-            )
+        exact = quality.exact_lanczos(
+            exact_source, (spec.width, spec.height), _inside(spec.box, exact_source.size)
         )
-        worst = min(worst, _psnr(made, exact))
+        worst = min(worst, quality.psnr(made, convert(exact)))
     return {"seconds": 0.0, "images": len(specs), "psnr_min": round(worst, 1)}
-
-
-def _psnr(a: Image.Image, b: Image.Image) -> float:
-    hist = Image.frombytes(
-        "RGB", a.size, bytes(abs(x - y) for x, y in zip(a.tobytes(), b.tobytes(), strict=True))
-    ).histogram()
-    total = sum(count * ((i % 256) ** 2) for i, count in enumerate(hist))
-    mse = total / (a.width * a.height * 3)
-    return math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
 
 
 CONTENDERS = {
@@ -376,7 +363,9 @@ def report(results: dict[str, dict[str, Any]], root: Path, jobs: int) -> str:
         f" (that artwork has {focus['expected']})"
     )
     psnr = results["quality"]["psnr_min"]
-    lines.append(f"resampling: worst PSNR against an exact full-size Lanczos {psnr} dB")
+    lines.append(
+        f"resampling: worst PSNR against an exact full-size linear-light Lanczos {psnr} dB"
+    )
     kit, vips = _bytes(root / "kit-jpegs"), _bytes(root / "vips")
     same = [n for n in kit if n.endswith(".jpg") and n in vips and "signature" not in n]
     if same:

@@ -16,12 +16,12 @@ from pathlib import Path
 
 from PIL import Image, ImageFile
 
-from kitgen import colour
+from kitgen import colour, resample
 
 Box = tuple[float, float, float, float]
 
 # Bump whenever a change to this module changes output bytes: it is part of every cache key.
-PIPELINE_VERSION = "4"
+PIPELINE_VERSION = "5"
 JPEG_MAX_QUALITY = 90
 JPEG_MIN_QUALITY = 30
 WEBP_QUALITIES = (75, 60, 45)
@@ -237,7 +237,8 @@ def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Imag
     then box-reduced into a pyramid shared by all specs; each spec resizes
     (Lanczos, via `box=`) from the smallest level that still leaves
     REDUCING_GAP of shrink, in the raw orientation, and only then is the small
-    result transposed and colour-converted.
+    result transposed and colour-converted. Both the pyramid and the resize
+    average in linear light (see resample.py).
     """
     with Image.open(path) as img:
         orientation = exif_orientation(img)
@@ -252,7 +253,7 @@ def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Imag
         if orientation != 1 and exif_orientation(img) == 1:
             # The plugin turned the pixels upright while loading and dropped the tag (TIFF).
             orientation, raw = 1, upright
-    convert = colour.to_srgb(_STRAIGHT.get(base.mode, base.mode), icc)
+    convert = colour.to_srgb(base.mode, icc)
     decoded = base.size  # after draft mode: raw / 1, 2, 4 or 8
     scale = (decoded[0] / raw[0], decoded[1] / raw[1])
     factors = [_factor(spec, orientation, raw, upright, scale) for spec in specs]
@@ -299,38 +300,29 @@ def _shrink(spec: RenderSpec, upright: tuple[int, int] | None) -> float:
     return min((spec.box[2] - spec.box[0]) / spec.width, (spec.box[3] - spec.box[1]) / spec.height)
 
 
-# Alpha is premultiplied while resizing so transparent pixels' colours do not bleed
-# into the edges; these are the modes to turn the result back into.
-_STRAIGHT = {"RGBa": "RGBA", "La": "LA"}
-
-
 def _resizable(img: Image.Image) -> Image.Image:
     """Bring any source mode to one that resizes correctly, keeping its colour space."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I;16N", "I"):
         # 16-bit greyscale: scale to 8 bits instead of clipping at 255.
         grey = img.point(lambda v: v / 257).convert("L")
-        return grey.convert("La") if "transparency" in img.info else grey
+        return grey.convert("LA") if "transparency" in img.info else grey
     if img.mode == "1":
         return img.convert("L")
     if img.mode in ("P", "PA") or "transparency" in img.info:
         has_alpha = img.mode == "PA" or "transparency" in img.info
         if img.mode == "L" and has_alpha:
-            return img.convert("LA").convert("La")
-        return img.convert("RGBA").convert("RGBa") if has_alpha else img.convert("RGB")
-    if img.mode in ("RGB", "L", "CMYK"):
+            return img.convert("LA")
+        return img.convert("RGBA") if has_alpha else img.convert("RGB")
+    if img.mode in ("RGB", "L", "CMYK", "RGBA", "LA"):
         img.load()
         return img
-    if img.mode == "RGBA":
-        return img.convert("RGBa")
-    if img.mode == "LA":
-        return img.convert("La")
-    return img.convert("RGBa" if img.mode in ALPHA_MODES else "RGB")
+    return img.convert("RGBA" if img.mode in ALPHA_MODES else "RGB")
 
 
 def _level(levels: dict[int, Image.Image], factor: int) -> Image.Image:
     """Return the pyramid level reduced by factor, making (and keeping) it on first use."""
     if factor not in levels:
-        levels[factor] = _level(levels, factor // 2).reduce(2)
+        levels[factor] = resample.reduce(_level(levels, factor // 2), 2)
     return levels[factor]
 
 
@@ -391,9 +383,7 @@ def _render_one(
         spec, orientation, raw, upright, (decoded[0] / raw[0], decoded[1] / raw[1])
     )
     lb = scale_box(rb, (level.width / decoded[0], level.height / decoded[1]), level.size)
-    resized = level.resize(size, Image.Resampling.LANCZOS, box=lb)
-    if resized.mode in _STRAIGHT:
-        resized = resized.convert(_STRAIGHT[resized.mode])
+    resized = resample.resize(level, size, lb)
     if orientation != 1:
         resized = resized.transpose(_TRANSPOSE[orientation])
     return resized

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
+from benchmarks.quality import exact_lanczos, psnr
 from kitgen import imaging
 from kitgen.errors import ContentError
 from kitgen.imaging import RenderSpec
@@ -319,12 +320,6 @@ def test_extreme_aspect_and_tiny_sources_still_give_exact_sizes(tmp_path: Path) 
     assert out.size == (1500, 500) and near(out.getpixel((750, 250)), BLUE)
 
 
-def psnr(a: Image.Image, b: Image.Image) -> float:
-    diff = [x - y for x, y in zip(a.tobytes(), b.tobytes(), strict=True)]
-    mse = sum(d * d for d in diff) / len(diff)
-    return math.inf if mse == 0 else 10 * math.log10(255**2 / mse)
-
-
 def test_reduced_resampling_matches_an_exact_full_size_lanczos(tmp_path: Path) -> None:
     # Detail at every scale: smooth fields, fine noise and hard edges.
     size = (2400, 1600)
@@ -336,7 +331,7 @@ def test_reduced_resampling_matches_an_exact_full_size_lanczos(tmp_path: Path) -
         for w, h in ((200, 200), (640, 360), (700, 460), (400, 400), (1200, 300))
     ]
     for s, made in zip(specs, imaging.render_images(str(source), specs), strict=True):
-        exact = img.resize((s.width, s.height), Image.Resampling.LANCZOS, box=s.box)
+        exact = exact_lanczos(img, (s.width, s.height), s.box)
         assert psnr(made, exact) >= 45, (s.width, s.height)
 
 

@@ -62,6 +62,11 @@ def areas(frame: Image.Image) -> tuple[Image.Image, Image.Image]:
     return opaque, clear
 
 
+# The frame drawn on top, unchanged, differs from the kit's frame only by the download's JPEG
+# loss on its fine edges (about 3-4); a missing or misplaced frame differs by tens.
+SAME_FRAME = 6
+
+
 def mean_difference(a: Image.Image, b: Image.Image, mask: Image.Image) -> float:
     """The mean difference per channel (0-255) of two RGB images inside the mask."""
     assert mask.getbbox() is not None, "the mask is empty"
@@ -178,7 +183,7 @@ def test_a_photo_moved_and_zoomed_by_keyboard_downloads_framed_with_no_request(
     assert metadata_problems(data) == []
 
     opaque, clear = areas(frame)
-    assert mean_difference(picture, frame, opaque) < 4, "the frame lies on top, unchanged"
+    assert mean_difference(picture, frame, opaque) < SAME_FRAME, "the frame lies on top, unchanged"
     step = KEY_STEP * img.width
     with Image.open(photo_path) as photo:
         want = expected_picture(photo, img.size, ZOOM_STEP**2, (2 * step, step))
@@ -244,7 +249,7 @@ def test_pointer_wheel_and_platform_change_on_a_320_pixel_screen(
         assert img.size == (asset["width"], asset["height"])
         picture = img.convert("RGB")
     opaque, clear = areas(frame)
-    assert mean_difference(picture, frame, opaque) < 4
+    assert mean_difference(picture, frame, opaque) < SAME_FRAME
     with Image.open(tmp_path / "me.jpg") as photo:
         unmoved = expected_picture(photo, picture.size, 1, (0, 0))
     assert mean_difference(picture, unmoved, clear) > 5, "the wheel and drag changed it"
