@@ -82,6 +82,86 @@ def png16(path: Path, img: Image.Image) -> None:
     )
 
 
+def tiff16(path: Path, img: Image.Image) -> None:
+    """Write an uncompressed 16-bit-per-channel RGB, RGBA or CMYK TIFF by hand.
+
+    Pillow reads these (scanners and print workflows make them) but only writes 8-bit
+    colour TIFFs. Baseline TIFF, little-endian, one strip; each 8-bit value v is stored
+    as v * 257, so 128 becomes 0x8080 and a reader that clips instead of scaling shows 255.
+    """
+    bands = len(img.getbands())
+    photometric = {"RGB": 2, "RGBA": 2, "CMYK": 5}[img.mode]
+    pixels = b"".join(
+        struct.pack(f"<{bands}H", *(v * 257 for v in img.getpixel((x, y))))  # type: ignore[union-attr]
+        for y in range(img.height)
+        for x in range(img.width)
+    )
+    bits = struct.pack(f"<{bands}H", *[16] * bands)  # over 4 bytes: stored outside the IFD
+    bits_at, pixels_at = 8, 8 + len(bits)
+    short, long = 3, 4
+    entries = [
+        (256, long, 1, img.width),  # ImageWidth
+        (257, long, 1, img.height),  # ImageLength
+        (258, short, bands, bits_at),  # BitsPerSample
+        (259, short, 1, 1),  # Compression: none
+        (262, short, 1, photometric),  # PhotometricInterpretation
+        (273, long, 1, pixels_at),  # StripOffsets
+        (277, short, 1, bands),  # SamplesPerPixel
+        (278, long, 1, img.height),  # RowsPerStrip: one strip
+        (279, long, 1, len(pixels)),  # StripByteCounts
+        (284, short, 1, 1),  # PlanarConfiguration: chunky
+    ]
+    if img.mode == "RGBA":
+        entries.append((338, short, 1, 2))  # ExtraSamples: unassociated alpha
+    ifd = struct.pack("<H", len(entries))
+    for tag, kind, count, value in entries:
+        # A lone short sits left-justified in the 4-byte value field; counts above fit use offsets.
+        field = struct.pack("<HH", value, 0) if kind == short and count == 1 else None
+        ifd += struct.pack("<HHI", tag, kind, count) + (field or struct.pack("<I", value))
+    ifd += struct.pack("<I", 0)  # no next IFD
+    header = b"II*\0" + struct.pack("<I", pixels_at + len(pixels))
+    path.write_bytes(header + bits + pixels + ifd)
+
+
+def _ycck(cmyk: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    """Return the values libjpeg stores for one Adobe CMYK pixel when it writes YCCK."""
+    # Adobe files store inverted inks (c' = 255 - c); libjpeg's YCCK is JFIF YCbCr of
+    # (255 - c', 255 - m', 255 - y') = (c, m, y), with k' passed through unchanged.
+    r, g, b, k = cmyk
+    y = 0.299 * r + 0.587 * g + 0.114 * b
+    cb = 128 - 0.168736 * r - 0.331264 * g + 0.5 * b
+    cr = 128 + 0.5 * r - 0.418688 * g - 0.081312 * b
+    return (*(min(255, max(0, round(v))) for v in (y, cb, cr)), 255 - k)  # type: ignore[return-value]
+
+
+def ycck_jpeg(path: Path, img: Image.Image) -> None:
+    """Write a CMYK image as a YCCK JPEG (Adobe marker, transform 2), as Photoshop can.
+
+    Pillow only writes plain CMYK JPEGs: it inverts each value the Adobe way and libjpeg
+    stores them with an Adobe APP14 marker saying transform 0 (no colour transform). So
+    the YCCK values are computed here, pre-inverted to cancel Pillow's inversion, saved
+    losslessly enough (quality 100, no subsampling), and the marker's transform byte is
+    patched to 2, which tells any decoder to turn YCC back into inverted CMY first.
+    """
+    raw = img.tobytes()
+    stored: dict[bytes, bytes] = {}  # one conversion per distinct colour: patches are flat
+    for i in range(0, len(raw), 4):
+        pixel = raw[i : i + 4]
+        if pixel not in stored:
+            stored[pixel] = bytes(255 - v for v in _ycck(tuple(pixel)))  # type: ignore[arg-type]
+    ycck = Image.frombytes(
+        "CMYK", img.size, b"".join(stored[raw[i : i + 4]] for i in range(0, len(raw), 4))
+    )
+    buf = io.BytesIO()
+    ycck.save(buf, "JPEG", quality=100, subsampling=0)
+    data = bytearray(buf.getvalue())
+    # APP14: FF EE, length 14, "Adobe", version (2), flags0 (2), flags1 (2), transform (1).
+    marker = data.find(b"\xff\xee\x00\x0eAdobe")
+    assert marker > 0 and data[marker + 15] == 0, "Pillow no longer writes a CMYK Adobe marker"
+    data[marker + 15] = 2
+    path.write_bytes(bytes(data))
+
+
 def _palette(transparent: bool) -> Callable[[Path], None]:
     def write(path: Path) -> None:
         img = halves().quantize(4)
@@ -107,6 +187,8 @@ COLOUR_SOURCES: dict[str, tuple[str, Callable[[Path], None]]] = {
     "lossless WebP": ("webp", lambda p: halves().save(p, lossless=True)),
     "alpha WebP": ("webp", lambda p: halves("RGBA").save(p, lossless=True)),
     "TIFF": ("tif", lambda p: halves().save(p)),
+    "TIFF 16-bit": ("tif", lambda p: tiff16(p, halves())),
+    "RGBA TIFF 16-bit": ("tif", lambda p: tiff16(p, halves("RGBA"))),
     "MPO (camera JPEG with a second frame)": (
         "jpg",
         lambda p: halves().save(p, "MPO", save_all=True, append_images=[Image.new("RGB", SIZE)]),
@@ -198,10 +280,55 @@ def test_untagged_cmyk_goes_through_a_press_profile_not_the_naive_formula(tmp_pa
     assert near(out.getpixel((130, 50)), (255, 255, 255), 4)
 
 
-def test_cmyk_tiff_is_converted_like_cmyk_jpeg(tmp_path: Path) -> None:
+@pytest.mark.parametrize("bits", [8, 16])
+def test_cmyk_tiff_is_converted_like_cmyk_jpeg(tmp_path: Path, bits: int) -> None:
     source = tmp_path / "cmyk.tif"
-    Image.new("CMYK", SIZE, (255, 0, 0, 0)).save(source)
+    cyan = Image.new("CMYK", SIZE, (255, 0, 0, 0))
+    if bits == 8:
+        cyan.save(source)
+    else:
+        tiff16(source, cyan)
     assert near(render(source, spec(tmp_path)).getpixel((75, 50)), (0, 159, 228), 14)
+
+
+# 100 % cyan, a press red build and a rich black, in thirds. The naive formula makes the
+# first two clearly wrong; the rich black shows whether K (stored apart from YCC) survives.
+INKS = ((255, 0, 0, 0), (0, 217, 204, 13), (153, 102, 102, 255))
+
+
+def inks(scale: int = 1) -> Image.Image:
+    """Return the three INKS side by side, SIZE times scale."""
+    w, h = SIZE[0] * scale, SIZE[1] * scale
+    img = Image.new("CMYK", (w, h))
+    for i, ink in enumerate(INKS):
+        img.paste(ink, (w * i // 3, 0, w * (i + 1) // 3, h))
+    return img
+
+
+@pytest.mark.parametrize("scale", [1, 4])  # 4: decoded in JPEG draft mode, at 1/4 size
+def test_ycck_jpeg_renders_like_the_same_cmyk_jpeg(tmp_path: Path, scale: int) -> None:
+    cmyk = inks(scale)
+    ycck = tmp_path / "ycck.jpg"
+    ycck_jpeg(ycck, cmyk)
+    with Image.open(ycck) as opened:
+        assert opened.info.get("adobe_transform") == 2  # really YCCK, not plain CMYK
+        for i, ink in enumerate(INKS):
+            centre = (SIZE[0] * scale * (2 * i + 1) // 6, SIZE[1] * scale // 2)
+            assert near(opened.getpixel(centre), ink, 3), ink  # libjpeg reads back the inks
+    plain = tmp_path / "cmyk.jpg"
+    cmyk.save(plain, quality=95)  # plain Adobe CMYK (transform 0), as Photoshop also writes
+    box = (0.0, 0.0, float(SIZE[0] * scale), float(SIZE[1] * scale))
+    got = render(ycck, spec(tmp_path, box=box, target=str(tmp_path / "ycck-out.jpg")))
+    want = render(plain, spec(tmp_path, box=box, target=str(tmp_path / "cmyk-out.jpg")))
+    telling = 0
+    for i, ink in enumerate(INKS):
+        made, reference = got.getpixel((25 + 50 * i, 50)), want.getpixel((25 + 50 * i, 50))
+        assert near(made, reference, 6), ink  # type: ignore[arg-type]
+        naive = Image.new("CMYK", (1, 1), ink).convert("RGB").getpixel((0, 0))
+        if math.dist(reference, naive) > 30:  # type: ignore[arg-type]
+            telling += 1
+            assert math.dist(made, naive) > 20, ink  # type: ignore[arg-type]
+    assert telling >= 2  # the inks do tell a press conversion from the naive one
 
 
 # Adobe RGB (1998) and sRGB colorants, adapted to D50 as ICC profiles store them.
