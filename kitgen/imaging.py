@@ -428,7 +428,7 @@ def best_encoding(img: Image.Image, fmt: str) -> bytes:
         return _webp(img, WEBP_QUALITIES[0])
     # Full colour resolution at the top quality (as libvips does from Q90 up), so thin
     # coloured text and logo edges stay crisp.
-    return _jpeg(img.convert("RGB"), JPEG_MAX_QUALITY, "4:4:4")
+    return _jpeg(_rgb(img), JPEG_MAX_QUALITY, "4:4:4")
 
 
 def smaller_encoding(img: Image.Image, fmt: str, max_bytes: int) -> bytes:
@@ -437,7 +437,12 @@ def smaller_encoding(img: Image.Image, fmt: str, max_bytes: int) -> bytes:
         return _smaller_png(img, max_bytes)
     if fmt == "WEBP":
         return _smaller_webp(img, max_bytes)
-    return _smaller_jpeg(img.convert("RGB"), max_bytes)
+    return _smaller_jpeg(_rgb(img), max_bytes)
+
+
+def _rgb(img: Image.Image) -> Image.Image:
+    # convert() copies even when the mode is already right: a banner-sized copy for nothing.
+    return img if img.mode == "RGB" else img.convert("RGB")
 
 
 def _jpeg(img: Image.Image, quality: int, subsampling: str = "4:2:0") -> bytes:
