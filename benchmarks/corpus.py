@@ -121,6 +121,23 @@ def make_workspace(root: Path) -> list[Path]:
     return paths
 
 
+def make_subset(root: Path, name: str, count: int) -> Path:
+    """Create a workspace beside the corpus with its first count 16-megapixel JPEGs; return it.
+
+    The memory target is set on sources of that size; the corpus also holds larger ones.
+    """
+    items = tuple(i for i in ITEMS if i.size == (4896, 3264))[:count]
+    subset = root / name
+    artwork = subset / "campaigns" / "bench" / "artwork"
+    artwork.mkdir(parents=True, exist_ok=True)
+    for item in items:
+        target = artwork / f"{item.name}.jpg"
+        target.unlink(missing_ok=True)
+        target.hardlink_to(root / "campaigns" / "bench" / "artwork" / f"{item.name}.jpg")
+    write_campaign(artwork.parent, items)
+    return subset
+
+
 def write_campaign(folder: Path, items: tuple[Item, ...], focus_shift: float = 0.0) -> None:
     """Write campaign.toml: every built-in platform, each artwork into its slots."""
     blocks = [

@@ -29,11 +29,14 @@ WEBP_QUALITIES = (75, 60, 45)
 CIRCLE_SAFE_RADIUS = 0.3
 # How far an image may be enlarged before it is reported: beyond this it looks soft.
 UPSCALE_WARN_FACTOR = 1.25
-# Box-reduce (pyramid or JPEG draft) only while at least this much shrink is left for
-# Lanczos. Measured (benchmarks/, tests/test_sources.py): 1.5 stays above 47 dB PSNR against
-# a full-size Lanczos on photos and 51 dB on fine fractal detail, and renders ~25 % faster
-# than 2.0 (50 dB).
+# Box-reduce the pyramid only while at least this much shrink is left for Lanczos. Measured
+# against one full-size linear-light Lanczos (benchmarks/, tests/test_sources.py): 1.5 stays
+# above 45.5 dB PSNR on photos (the worst case: two halvings, then 1.5), and renders ~20 %
+# faster than 1.75 (47.5 dB).
 REDUCING_GAP = 1.5
+# JPEG draft scaling happens in the DCT, on gamma-encoded YCbCr, and costs another dB or so
+# at the same gap: it keeps more shrink for the linear-light steps after it.
+DRAFT_GAP = 2.0
 
 _TRANSPOSE = {
     2: Image.Transpose.FLIP_LEFT_RIGHT,
@@ -163,7 +166,7 @@ def pyramid_factor(shrink: float, gap: float | None = None) -> int:
 
 def draft_request(raw_w: int, raw_h: int, shrink: float) -> tuple[int, int] | None:
     """Return the size to ask JPEG draft mode for, or None when no shrink is possible."""
-    factor = min(pyramid_factor(shrink), 8)  # libjpeg scales by 1/2, 1/4 or 1/8
+    factor = min(pyramid_factor(shrink, DRAFT_GAP), 8)  # libjpeg scales by 1/2, 1/4 or 1/8
     if factor == 1:
         return None
     return math.ceil(raw_w / factor), math.ceil(raw_h / factor)
