@@ -19,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from kitgen import imaging
+from kitgen import encoding, imaging
 from kitgen.errors import ContentError, io_problem
 from kitgen.plan import (
     DECODE_ERRORS,
@@ -52,7 +52,7 @@ def _render_group(
             warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             imaging.render_source(path, specs)
-    except imaging.ImageProblem as exc:
+    except encoding.ImageProblem as exc:
         return f"{label}: {exc}"
     except OSError as exc:
         if exc.errno is not None:  # the disk, not the image: say which file and why

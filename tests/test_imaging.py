@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 from PIL import Image, ImageCms
 
-from kitgen import imaging
+from kitgen import encoding, imaging
 from kitgen.imaging import RenderSpec
 
 # --- pure geometry -------------------------------------------------------
@@ -185,12 +185,12 @@ def test_byte_limit_is_met_at_the_best_quality_that_fits(tmp_path: Path) -> None
     with Image.open(source) as img:
         rgb = img.convert("RGB")
         # Top quality with full colour resolution did not fit; nor did one step up.
-        assert len(imaging._jpeg(rgb, imaging.JPEG_MAX_QUALITY, "4:4:4")) > limit
+        assert len(encoding._jpeg(rgb, encoding.JPEG_MAX_QUALITY, "4:4:4")) > limit
         quality = next(
-            q for q in range(imaging.JPEG_MAX_QUALITY, 0, -1) if imaging._jpeg(rgb, q) == data
+            q for q in range(encoding.JPEG_MAX_QUALITY, 0, -1) if encoding._jpeg(rgb, q) == data
         )
-        assert quality < imaging.JPEG_MAX_QUALITY
-        assert len(imaging._jpeg(rgb, quality + 1)) > limit
+        assert quality < encoding.JPEG_MAX_QUALITY
+        assert len(encoding._jpeg(rgb, quality + 1)) > limit
 
 
 def test_transparent_source_is_flattened_onto_the_background_for_jpeg(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ import io
 import pytest
 from PIL import Image
 
-from kitgen import imaging
+from kitgen import encoding
 
 from .conftest import Workspace
 
@@ -22,8 +22,8 @@ def gradient(mode: str = "RGB", size: tuple[int, int] = (320, 200)) -> Image.Ima
 
 def test_webp_encoding_keeps_alpha_and_is_reproducible() -> None:
     img = gradient("RGBA")
-    data = imaging.encode(img, "WEBP", 100_000)
-    assert data == imaging.encode(img, "WEBP", 100_000)
+    data = encoding.best_encoding(img, "WEBP")
+    assert data == encoding.best_encoding(img, "WEBP")
     with Image.open(io.BytesIO(data)) as decoded:
         assert decoded.format == "WEBP"
         assert decoded.mode == "RGBA"
@@ -32,8 +32,8 @@ def test_webp_encoding_keeps_alpha_and_is_reproducible() -> None:
 
 def test_webp_that_cannot_fit_is_a_clear_problem() -> None:
     noise = Image.effect_noise((400, 400), 120).convert("RGB")
-    with pytest.raises(imaging.ImageProblem, match="WebP preview into 100 bytes"):
-        imaging.encode(noise, "WEBP", 100)
+    with pytest.raises(encoding.ImageProblem, match="WebP preview into 100 bytes"):
+        encoding.smaller_encoding(noise, "WEBP", 100)
 
 
 def test_each_download_gets_a_webp_and_a_fallback_preview(simple: Workspace) -> None:
