@@ -29,16 +29,9 @@ from kitgen.config import (
 from kitgen.errors import ContentError, KitgenError, UsageProblem, io_problem
 from kitgen.guides import builtin_guides
 from kitgen.images import ProgressFactory, cached_file, make_images
-from kitgen.plan import (
-    CampaignPlan,
-    Source,
-    frame_memo,
-    frame_problem,
-    inspect_source,
-    plan_campaign,
-    upscale_warnings,
-)
+from kitgen.plan import CampaignPlan, plan_campaign, upscale_warnings
 from kitgen.platforms import Platform, builtin_platforms
+from kitgen.sources import Source, frame_memo, frame_problem, inspect_source
 
 log = logging.getLogger("kitgen")
 

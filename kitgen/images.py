@@ -21,15 +21,8 @@ from PIL import Image
 
 from kitgen import encoding, imaging
 from kitgen.errors import ContentError, io_problem
-from kitgen.plan import (
-    DECODE_ERRORS,
-    DEFAULT_MAX_PIXELS,
-    Asset,
-    CampaignPlan,
-    Preview,
-    decode_problem,
-    pixel_limit,
-)
+from kitgen.plan import Asset, CampaignPlan, Preview
+from kitgen.sources import DECODE_ERRORS, DEFAULT_MAX_PIXELS, decode_problem, pixel_limit
 
 Advance = Callable[[int], None]
 ProgressFactory = Callable[[int], AbstractContextManager[Advance]]

@@ -12,8 +12,8 @@ from PIL import Image
 
 from kitgen.build import check
 from kitgen.errors import ContentError
-from kitgen.plan import Source, frame_problem
 from kitgen.platforms import builtin_platforms
+from kitgen.sources import Source, frame_problem
 
 from .conftest import Workspace
 from .html_tools import parse

@@ -17,7 +17,7 @@ from benchmarks.quality import exact_lanczos, psnr
 from kitgen import imaging
 from kitgen.errors import ContentError
 from kitgen.imaging import RenderSpec
-from kitgen.plan import inspect_source
+from kitgen.sources import inspect_source
 
 RED, BLUE = (220, 30, 30), (30, 50, 200)
 SIZE = (300, 200)
