@@ -6,8 +6,9 @@ white come out heavier. So each strip is decoded to linear light (the sRGB
 curve, close enough for the wide-gamut sources too) as 32-bit float, averaged
 there, alpha-premultiplied where there is alpha, and encoded back to 8 bits
 through a 16-bit table. Working in strips keeps the floats a few megabytes
-however large the source is; the result equals a whole-image resize, because
-each strip carries the rows the filter reaches beyond it.
+however large the source is; the result is that of one whole-image resize (to
+within a code, from float rounding), because each strip carries the rows the
+filter reaches beyond it.
 
 CMYK is resized as it is: ink values have no single light curve to undo.
 """
