@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import subprocess
 import zipfile
 from pathlib import Path
@@ -234,3 +235,24 @@ def test_checks_remembered_from_a_clean_build_still_catch_new_content(simple: Wo
     with pytest.raises(ContentError, match="tracker.example"):
         simple.build()
     assert {p: p.read_bytes() for p in simple.out.rglob("*") if p.is_file()} == before
+
+
+def test_half_written_files_of_killed_builds_are_cleared_from_the_cache(
+    simple: Workspace,
+) -> None:
+    simple.build()
+    images = simple.root / ".kitgen-cache" / "images"
+    folder = next(p for p in images.iterdir() if p.is_dir())
+    ended = subprocess.Popen(["true"])  # a process that has ended: no one writes as its pid
+    ended.wait()
+    abandoned = folder / f".{'a' * 64}.jpg.{ended.pid}.tmp"
+    in_flight = folder / f".{'b' * 64}.jpg.{os.getpid()}.tmp"  # a writer that is still running
+    abandoned.write_bytes(b"half a JPEG")
+    in_flight.write_bytes(b"half a JPEG")
+    hero = simple.root / "campaigns" / "simple" / "artwork" / "hero.jpg"
+    write_image(hero, (2000, 1200), quality=70)  # new bytes: the next build makes images
+
+    simple.build()  # makes images again, and clears up first
+
+    assert not abandoned.exists()
+    assert in_flight.exists()
