@@ -30,6 +30,19 @@ def display_path(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def href(path: str, page_dir: str) -> str:
+    """Return a link to path (relative to the output root) from a page in page_dir.
+
+    posixpath.relpath gives the same for these clean relative paths, but resolves
+    both against the working directory first: a tenth of a no-op build's time.
+    """
+    target, here = path.split("/"), [part for part in page_dir.split("/") if part]
+    common = 0
+    while common < min(len(target) - 1, len(here)) and target[common] == here[common]:
+        common += 1
+    return "/".join([".."] * (len(here) - common) + target[common:])
+
+
 def read_text(path: Path, root: Path) -> str:
     """Read a UTF-8 text file; invalid bytes are a content error with the byte offset."""
     data = path.read_bytes()

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import posixpath
 import tomllib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ import markdown
 import nh3
 
 import kitgen
+from kitgen import paths
 from kitgen.config import SiteConfig
 from kitgen.errors import KitgenError
 from kitgen.guides import Guide, builtin_guides
@@ -216,7 +216,7 @@ def campaign_view(
     """Describe one campaign for templates; hrefs are relative to a page in `page_dir`."""
 
     def href(path: str) -> str:
-        return posixpath.relpath(path, page_dir or ".")
+        return paths.href(path, page_dir)
 
     c = plan.campaign
     guides = guides if guides is not None else builtin_guides("en")
