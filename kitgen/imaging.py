@@ -21,16 +21,18 @@ from kitgen.encoding import best_encoding, smaller_encoding
 Box = tuple[float, float, float, float]
 
 # Bump whenever a change to this module changes output bytes: it is part of every cache key.
-PIPELINE_VERSION = "5"
+PIPELINE_VERSION = "6"
 # A circle crop keeps the focal point within this radius of the centre (fraction of the side).
 CIRCLE_SAFE_RADIUS = 0.3
 # How far an image may be enlarged before it is reported: beyond this it looks soft.
 UPSCALE_WARN_FACTOR = 1.25
-# Box-reduce the pyramid only while at least this much shrink is left for Lanczos. Measured
-# against one full-size linear-light Lanczos (benchmarks/, tests/test_sources.py): 1.5 stays
-# above 45.5 dB PSNR on photos (the worst case: two halvings, then 1.5), and renders ~20 %
-# faster than 1.75 (47.5 dB).
+# Box-reduce the pyramid only while enough shrink is left for Lanczos: REDUCING_GAP after the
+# first halving, DEEP_GAP after each further one, as box errors add up with every halving.
+# Measured against one full-size linear-light Lanczos of every benchmark photo (benchmarks/,
+# tests/test_sources.py): 1.5 and 2.5 keep every output above 46.5 dB PSNR; one gap of 1.5
+# fell to 42.7 dB after three halvings, and one of 1.75 everywhere renders ~20 % slower.
 REDUCING_GAP = 1.5
+DEEP_GAP = 2.5
 # JPEG draft scaling happens in the DCT, on gamma-encoded YCbCr, and costs another dB or so
 # at the same gap: it keeps more shrink for the linear-light steps after it.
 DRAFT_GAP = 2.0
@@ -151,12 +153,12 @@ def scale_box(box: Box, scale: tuple[float, float], limit: tuple[int, int]) -> B
 def pyramid_factor(shrink: float, gap: float | None = None) -> int:
     """Return the power of two to box-reduce by before a Lanczos resize that shrinks this much.
 
-    Reducing stops while the remaining shrink is still at least `gap`, so Lanczos
-    always sees several source pixels per output pixel.
+    The first halving must leave `gap` of shrink for Lanczos, and each further
+    one DEEP_GAP, so Lanczos always sees several source pixels per output pixel.
     """
-    gap = REDUCING_GAP if gap is None else gap
+    first = REDUCING_GAP if gap is None else gap
     factor = 1
-    while shrink / (factor * 2) >= gap:
+    while shrink / (factor * 2) >= (first if factor == 1 else DEEP_GAP):
         factor *= 2
     return factor
 
