@@ -127,7 +127,7 @@ def _naive_one(job: Job, out: str) -> None:
     if job.fmt == "PNG":
         resized.save(path, "PNG")
     elif job.fmt == "WEBP":
-        resized.save(path, "WEBP", quality=75, method=6)
+        resized.save(path, "WEBP", quality=75, method=4)
     else:
         resized.save(path, "JPEG", quality=90, optimize=True, progressive=True)
 
@@ -164,7 +164,7 @@ def _vips_save(img: Any, job: Job, out: str) -> None:
     if job.fmt == "PNG":
         img.pngsave(path, strip=True)
     elif job.fmt == "WEBP":
-        img.webpsave(path, Q=75, effort=6, strip=True)
+        img.webpsave(path, Q=75, effort=4, strip=True)
     else:
         if img.hasalpha():
             img = img.flatten(background=[255, 255, 255])

@@ -83,7 +83,8 @@ def _smaller_jpeg(img: Image.Image, max_bytes: int) -> bytes:
 
 def _webp(img: Image.Image, quality: int) -> bytes:
     buf = io.BytesIO()
-    img.save(buf, "WEBP", quality=quality, method=6)
+    # Method 4 (libwebp's default) is ~30 % faster than 6 for ~1 % more bytes on a preview.
+    img.save(buf, "WEBP", quality=quality, method=4)
     return buf.getvalue()
 
 

@@ -21,7 +21,7 @@ from kitgen.encoding import best_encoding, smaller_encoding
 Box = tuple[float, float, float, float]
 
 # Bump whenever a change to this module changes output bytes: it is part of every cache key.
-PIPELINE_VERSION = "6"
+PIPELINE_VERSION = "7"
 # A circle crop keeps the focal point within this radius of the centre (fraction of the side).
 CIRCLE_SAFE_RADIUS = 0.3
 # How far an image may be enlarged before it is reported: beyond this it looks soft.
