@@ -16,7 +16,7 @@ CMYK is resized as it is: ink values have no single light curve to undo.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from functools import cache
 
 from PIL import Image, ImageMath
@@ -79,17 +79,22 @@ def reduce(img: Image.Image, factor: int) -> Image.Image:
     return out
 
 
-def _to_linear(img: Image.Image) -> list[Image.Image]:
-    """Split an 8-bit image into float bands of linear light, colour premultiplied by alpha."""
+def _to_linear(img: Image.Image) -> Iterator[Image.Image]:
+    """Yield an 8-bit image's bands as floats of linear light, colour premultiplied by alpha.
+
+    One band at a time: the caller resizes each before the next is made, so only
+    one band of floats (and the alpha) is held at once.
+    """
     bands = img.split()
     if img.mode in ("L", "RGB"):
-        return [band.point(_decoding(), "F") for band in bands]
+        for band in bands:
+            yield band.point(_decoding(), "F")
+        return
     alpha = bands[-1].point(_fractions(), "F")
-    colours = [
-        ImageMath.lambda_eval(lambda v: v["c"] * v["a"], c=band.point(_decoding(), "F"), a=alpha)
-        for band in bands[:-1]
-    ]
-    return [*colours, alpha]
+    for band in bands[:-1]:
+        light = band.point(_decoding(), "F")
+        yield ImageMath.lambda_eval(lambda v: v["c"] * v["a"], c=light, a=alpha)
+    yield alpha
 
 
 def _from_linear(bands: Sequence[Image.Image], mode: str) -> Image.Image:
