@@ -194,7 +194,14 @@ def _duplicate_slugs(plans: Sequence[CampaignPlan]) -> tuple[set[str], str]:
 # --- pages and package ---------------------------------------------------
 
 
-def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.date) -> int:
+def write_kit(
+    ws: Workspace,
+    cache: Path,
+    tree: package.OutputTree,
+    today: dt.date,
+    themes: Sequence[Path],
+    strings: Mapping[str, Any],
+) -> int:
     """Write downloads, zips, pages, manifest and checksums into the tree; return page count."""
     for plan in ws.plans:
         for asset in plan.assets:
@@ -208,14 +215,12 @@ def write_kit(ws: Workspace, cache: Path, tree: package.OutputTree, today: dt.da
             mine = [(name, path) for name, path in entries if name.startswith(f"{platform}/")]
             tree.write_zip(zip_path, mine)
 
-    themes = render.theme_dirs(ws.root, ws.site)
     static: dict[str, str] = {}
     for name, file in render.static_files(themes).items():
         data = file.read_bytes()
         static[name] = render.hashed_name(name, data)
         tree.write(static[name], data)
 
-    strings = render.load_strings(themes, ws.site.language)
     pages = _pages(ws, tree.written, today, strings)
     common = {
         "site": ws.site,
@@ -266,10 +271,10 @@ def _pages(
     return pages
 
 
-def _check_output(ws: Workspace, tree: package.OutputTree) -> None:
+def _check_output(
+    ws: Workspace, tree: package.OutputTree, themes: Sequence[Path], strings: Mapping[str, Any]
+) -> None:
     """Refuse to publish a kit that tracks or lacks the notice; no setting skips this."""
-    themes = render.theme_dirs(ws.root, ws.site)
-    strings = render.load_strings(themes, ws.site.language)
     campaigns = [p.campaign for p in ws.plans]
     problems = trust.check_kit(
         tree.root, tree.digests, ws.root, themes, strings, campaigns, tree.cache
@@ -349,8 +354,10 @@ def _write_and_publish(ws: Workspace, cache: Path, out: Path, today: dt.date) ->
     try:
         tree = package.OutputTree(staging, cache)
         tree.root.mkdir()
-        pages = write_kit(ws, cache, tree, today)
-        _check_output(ws, tree)
+        themes = render.theme_dirs(ws.root, ws.site)
+        strings = render.load_strings(themes, ws.site.language)
+        pages = write_kit(ws, cache, tree, today, themes, strings)
+        _check_output(ws, tree, themes, strings)
         publish.publish(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
