@@ -7,7 +7,6 @@ once and a worker holds one decoded source at a time.
 from __future__ import annotations
 
 import contextlib
-import os
 import signal
 import threading
 import warnings
@@ -20,7 +19,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from kitgen import encoding, imaging
+from kitgen import cachefiles, encoding, imaging
 from kitgen.errors import ContentError, io_problem
 from kitgen.plan import Asset, CampaignPlan, Preview
 from kitgen.sources import DECODE_ERRORS, DEFAULT_MAX_PIXELS, decode_problem, pixel_limit
@@ -83,7 +82,7 @@ def make_images(
     total = sum(len(group) for group in todo.values())
     if not total:
         return 0, {}
-    _remove_abandoned(cache)
+    cachefiles.remove_abandoned(cache)
     groups = [
         (
             group[0].source.label,
@@ -109,28 +108,6 @@ def make_images(
             broken[plan.campaign.slug] = sorted(problems[p] for p in paths)
     made = sum(isinstance(item, Asset) for group in todo.values() for item in group)
     return made, broken
-
-
-def _remove_abandoned(cache: Path) -> None:
-    """Delete the half-written files that killed builds left in the cache.
-
-    Each is named after the process writing it (see imaging._write_atomically); one
-    whose writer is still running belongs to another build of this workspace.
-    """
-    for tmp in cache.glob("images/*/.*.tmp"):
-        writer = tmp.name.rsplit(".", 2)[-2]
-        if writer.isdigit() and not _running(int(writer)):
-            tmp.unlink(missing_ok=True)
-
-
-def _running(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, under another user
-    return True
 
 
 def _work_first(item: tuple[Path, list[Asset | Preview]]) -> tuple[int, Path]:

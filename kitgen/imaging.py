@@ -8,17 +8,16 @@ on a 1584×396 banner than on a 6000-pixel photo.
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from PIL import Image
 
-from kitgen import colour, resample
+from kitgen import cachefiles, colour, resample
 from kitgen.encoding import best_encoding, smaller_encoding
 
-Box = tuple[float, float, float, float]
+Box = resample.Box
 
 # Bump whenever a change to this module changes output bytes: it is part of every cache key.
 PIPELINE_VERSION = "7"
@@ -207,7 +206,7 @@ def render_source(path: str, specs: Sequence[RenderSpec]) -> list[int]:
         data = best.pop(encoding) if last_use[encoding] == i else best[encoding]
         if len(data) > spec.max_bytes:
             data = smaller_encoding(img, spec.format, spec.max_bytes)
-        _write_atomically(Path(spec.target), data)
+        cachefiles.write_atomically(Path(spec.target), data)
         sizes[order[i]] = len(data)
     return sizes
 
@@ -410,10 +409,3 @@ def _finish_alpha(img: Image.Image, spec: RenderSpec) -> Image.Image:
     canvas = Image.new("RGB", img.size, _colour(spec.background, "RGB"))
     canvas.paste(img, mask=img.getchannel("A"))
     return canvas
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)

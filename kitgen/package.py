@@ -17,6 +17,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path, PurePosixPath
 from typing import Any, BinaryIO
 
+from kitgen import cachefiles
 from kitgen.errors import KitgenError
 from kitgen.plan import CampaignPlan
 
@@ -74,7 +75,7 @@ class OutputTree:
         cached = self.cache / "zips" / key[:2] / f"{key}.zip"
         if not cached.is_file():
             cached.parent.mkdir(parents=True, exist_ok=True)
-            partial = cached.with_name(f".{cached.name}.{os.getpid()}.tmp")
+            partial = cachefiles.partial_path(cached)
             with partial.open("wb") as handle:
                 write_zip(handle, [(name, self.root / path) for name, path in entries])
             os.replace(partial, cached)
@@ -89,9 +90,7 @@ def cached_digest(path: Path) -> str:
     except FileNotFoundError:
         pass
     digest = sha256_file(path)
-    partial = sidecar.with_name(f".{sidecar.name}.{os.getpid()}.tmp")
-    partial.write_text(digest, "ascii")
-    os.replace(partial, sidecar)
+    cachefiles.write_atomically(sidecar, digest.encode("ascii"))
     return digest
 
 

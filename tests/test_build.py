@@ -246,13 +246,14 @@ def test_half_written_files_of_killed_builds_are_cleared_from_the_cache(
     ended = subprocess.Popen(["true"])  # a process that has ended: no one writes as its pid
     ended.wait()
     abandoned = folder / f".{'a' * 64}.jpg.{ended.pid}.tmp"
+    abandoned_zip = images.parent / "zips" / f".{'c' * 64}.zip.{ended.pid}.tmp"
     in_flight = folder / f".{'b' * 64}.jpg.{os.getpid()}.tmp"  # a writer that is still running
-    abandoned.write_bytes(b"half a JPEG")
-    in_flight.write_bytes(b"half a JPEG")
+    for partial in (abandoned, abandoned_zip, in_flight):
+        partial.write_bytes(b"half a file")
     hero = simple.root / "campaigns" / "simple" / "artwork" / "hero.jpg"
     write_image(hero, (2000, 1200), quality=70)  # new bytes: the next build makes images
 
     simple.build()  # makes images again, and clears up first
 
-    assert not abandoned.exists()
+    assert not abandoned.exists() and not abandoned_zip.exists()
     assert in_flight.exists()
