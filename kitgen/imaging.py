@@ -232,8 +232,8 @@ def render_images(path: str, specs: Sequence[RenderSpec]) -> Iterator[Image.Imag
 
     The source is decoded at the smallest JPEG draft scale every spec allows,
     then box-reduced into a pyramid shared by all specs; each spec resizes
-    (Lanczos, via `box=`) from the smallest level that still leaves
-    REDUCING_GAP of shrink, in the raw orientation, and only then is the small
+    (Lanczos, via `box=`) from the smallest level that still leaves it enough
+    shrink (see pyramid_factor), in the raw orientation, and only then is the small
     result transposed and colour-converted. Both the pyramid and the resize
     average in linear light (see resample.py).
     """
